@@ -47,7 +47,7 @@ export interface TlaSeq extends Keyed {
   readonly kind: 'seq';
   readonly elems: readonly TlaValue[];
 }
-/** A non-empty function whose domain is a set of strings; fields sorted by name. */
+/** A non-empty function whose domain is a set of identifier strings; fields sorted by name. */
 export interface TlaRecord extends Keyed {
   readonly kind: 'record';
   readonly fields: readonly (readonly [string, TlaValue])[];
@@ -134,7 +134,7 @@ export function str(value: string): TlaStr {
 
 /** A model value. Its name must be a TLA+ identifier. */
 export function modelValue(name: string): TlaModelValue {
-  if (!IDENTIFIER.test(name)) throw new RangeError(`not a model value name: ${JSON.stringify(name)}`);
+  if (!IDENTIFIER.test(name) || RESERVED.has(name)) throw new RangeError(`not a model value name: ${JSON.stringify(name)}`);
   return { kind: 'model', name, key: name };
 }
 
@@ -178,7 +178,9 @@ export function fn(entries: Iterable<readonly [TlaValue, TlaValue]>): TlaValue {
   }
   if (sorted.length === 0) return EMPTY_SEQ;
   if (sorted.every(([k], i) => k.kind === 'int' && k.value === i + 1)) return seq(sorted.map(([, v]) => v));
-  if (sorted.every(([k]) => k.kind === 'str')) {
+  // TLC prints a function whose domain is a set of identifier strings as a record, any
+  // other string-keyed function with :> (e.g. ("a b" :> 1)); we do the same.
+  if (sorted.every(([k]) => k.kind === 'str' && IDENTIFIER.test(k.value))) {
     const fields = sorted.map(([k, v]) => [(k as TlaStr).value, v] as const);
     const key = `[${fields.map(([name, v]) => `${name} |-> ${v.key}`).join(', ')}]`;
     return { kind: 'record', fields, key };
@@ -259,6 +261,8 @@ export function fingerprint(v: TlaValue | TlaState | string): string {
 // ---- helpers ---------------------------------------------------------------------------------
 
 const IDENTIFIER = /^[A-Za-z0-9_]*[A-Za-z][A-Za-z0-9_]*$/;
+/** Names that TLC would read back as something other than a model value. */
+const RESERVED = new Set(['TRUE', 'FALSE', 'BOOLEAN', 'STRING', 'Nat', 'Int', 'Real']);
 
 export function isValue(v: unknown): v is TlaValue {
   return typeof v === 'object' && v !== null && typeof (v as TlaValue).kind === 'string' && typeof (v as TlaValue).key === 'string';
