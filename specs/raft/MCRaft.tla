@@ -4,22 +4,42 @@
 (* are enabling conditions, not state constraints: a bounded action is     *)
 (* simply not enabled, so TLC and the TypeScript explorer (src/raft/       *)
 (* cluster.ts) apply exactly the same bounds and reach exactly the same    *)
-(* states.  A model's .cfg replaces each action X by MCX with `X <- MCX`.   *)
+(* states.  A model's .cfg puts MCX in place of action X with `X <- MCX`.   *)
 (***************************************************************************)
 EXTENDS Raft
 
-\* No server starts an election beyond term MaxTerm.
-CONSTANT MaxTerm
-\* No leader appends to a log of MaxLogLength entries.
-CONSTANT MaxLogLength
-\* No message is in flight more than MaxCopies times by duplication, and a
-\* leader does not resend a request of which MaxCopies copies are in flight.
-CONSTANT MaxCopies
+CONSTANTS
+    Candidates,    \* the servers whose election timer may fire; the others only follow
+    MaxTerm,       \* no election starts beyond this term
+    MaxLogLength,  \* no leader appends to a log this long
+    MaxCopies,     \* no message is duplicated, or resent, beyond this many copies in flight
+    MaxInFlight    \* no message is sent, or duplicated, beyond this many messages in flight
 
 R == INSTANCE Raft
 
-MCTimeout(i) == currentTerm[i] < MaxTerm /\ R!Timeout(i)
-MCClientRequest(i, v) == Len(log[i]) < MaxLogLength /\ R!ClientRequest(i, v)
-MCAppendEntries(i, j) == R!AppendEntries(i, j) /\ Count(AppendEntriesRequest(i, j)) < MaxCopies
-MCDuplicateMessage(m) == messages[m] < MaxCopies /\ R!DuplicateMessage(m)
+\* The number of messages in flight, copies included.
+RECURSIVE CopiesOf(_)
+CopiesOf(ms) == IF ms = {} THEN 0
+                ELSE LET m == CHOOSE n \in ms : TRUE IN messages[m] + CopiesOf(ms \ {m})
+InFlight == CopiesOf(DOMAIN messages)
+
+MCTimeout(i) ==
+    /\ i \in Candidates
+    /\ currentTerm[i] < MaxTerm
+    /\ InFlight + Cardinality(Server \ {i}) <= MaxInFlight
+    /\ R!Timeout(i)
+
+MCClientRequest(i, v) ==
+    /\ Len(log[i]) < MaxLogLength
+    /\ R!ClientRequest(i, v)
+
+MCAppendEntries(i, j) ==
+    /\ R!AppendEntries(i, j)
+    /\ Count(AppendEntriesRequest(i, j)) < MaxCopies
+    /\ InFlight < MaxInFlight
+
+MCDuplicateMessage(m) ==
+    /\ messages[m] < MaxCopies
+    /\ InFlight < MaxInFlight
+    /\ R!DuplicateMessage(m)
 ================================================================================

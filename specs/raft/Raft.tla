@@ -115,40 +115,40 @@ Timeout(i) ==
 \* as its own (Raft 5.4.1): that is what puts every committed entry in the
 \* log of every later leader.
 HandleRequestVoteRequest(m) ==
-    LET i == m.mdest
-        j == m.msource
-        logOk == \/ m.mlastLogTerm > LastTerm(log[i])
-                 \/ /\ m.mlastLogTerm = LastTerm(log[i])
-                    /\ m.mlastLogIndex >= Len(log[i])
-        grant == /\ m.mterm >= currentTerm[i]
-                 /\ VoteAfter(i, m.mterm) \in {Nil, j}
-                 /\ logOk
-    IN /\ m.mtype = "RequestVoteRequest"
-       /\ currentTerm' = [currentTerm EXCEPT ![i] = TermAfter(i, m.mterm)]
-       /\ votedFor' = [votedFor EXCEPT ![i] = IF grant THEN j
+    /\ m.mtype = "RequestVoteRequest"
+    /\ LET i == m.mdest
+           j == m.msource
+           logOk == \/ m.mlastLogTerm > LastTerm(log[i])
+                    \/ /\ m.mlastLogTerm = LastTerm(log[i])
+                       /\ m.mlastLogIndex >= Len(log[i])
+           grant == /\ m.mterm >= currentTerm[i]
+                    /\ VoteAfter(i, m.mterm) \in {Nil, j}
+                    /\ logOk
+       IN /\ currentTerm' = [currentTerm EXCEPT ![i] = TermAfter(i, m.mterm)]
+          /\ votedFor' = [votedFor EXCEPT ![i] = IF grant THEN j
                                                         ELSE VoteAfter(i, m.mterm)]
-       /\ state' = [state EXCEPT ![i] = StateAfter(i, m.mterm)]
-       /\ Reply([mtype        |-> "RequestVoteResponse",
-                 mterm        |-> TermAfter(i, m.mterm),
-                 mvoteGranted |-> grant,
-                 msource      |-> i,
-                 mdest        |-> j], m)
-       /\ UNCHANGED <<log, commitIndex, votesGranted, leaderVars>>
+          /\ state' = [state EXCEPT ![i] = StateAfter(i, m.mterm)]
+          /\ Reply([mtype        |-> "RequestVoteResponse",
+                    mterm        |-> TermAfter(i, m.mterm),
+                    mvoteGranted |-> grant,
+                    msource      |-> i,
+                    mdest        |-> j], m)
+          /\ UNCHANGED <<log, commitIndex, votesGranted, leaderVars>>
 
 \* Server i = m.mdest counts a vote.  Only a candidate counts, and only votes
 \* of its current term: a vote from an older election is no vote at all.
 HandleRequestVoteResponse(m) ==
-    LET i == m.mdest
-        j == m.msource
-    IN /\ m.mtype = "RequestVoteResponse"
-       /\ ObserveTerm(i, m.mterm)
-       /\ votesGranted' =
-              [votesGranted EXCEPT ![i] =
-                  IF m.mvoteGranted /\ m.mterm = currentTerm[i]
-                                    /\ state[i] = "Candidate"
-                  THEN @ \cup {j} ELSE @]
-       /\ Discard(m)
-       /\ UNCHANGED <<log, commitIndex, leaderVars>>
+    /\ m.mtype = "RequestVoteResponse"
+    /\ LET i == m.mdest
+           j == m.msource
+       IN /\ ObserveTerm(i, m.mterm)
+          /\ votesGranted' =
+                 [votesGranted EXCEPT ![i] =
+                     IF m.mvoteGranted /\ m.mterm = currentTerm[i]
+                                       /\ state[i] = "Candidate"
+                     THEN @ \cup {j} ELSE @]
+          /\ Discard(m)
+          /\ UNCHANGED <<log, commitIndex, leaderVars>>
 
 \* Candidate i has the votes of a quorum: it leads its term.  Election Safety
 \* follows: two quorums share a server, which votes once per term.
@@ -196,68 +196,68 @@ AppendEntries(i, j) ==
 \* appends the new entry, and learns how far the leader has committed.  An
 \* entry it already holds is kept, so a stale request never shortens a log.
 HandleAppendEntriesRequest(m) ==
-    LET i == m.mdest
-        j == m.msource
-        logOk == \/ m.mprevLogIndex = 0
-                 \/ /\ m.mprevLogIndex <= Len(log[i])
-                    /\ log[i][m.mprevLogIndex].term = m.mprevLogTerm
-        accept == m.mterm >= currentTerm[i] /\ logOk
-        index == m.mprevLogIndex + 1
-        lastNew == m.mprevLogIndex + Len(m.mentries)
-        holdsEntry == Len(log[i]) >= index /\ log[i][index].term = m.mentries[1].term
-        newLog == IF m.mentries = <<>> \/ holdsEntry THEN log[i]
-                  ELSE Append(SubSeq(log[i], 1, m.mprevLogIndex), m.mentries[1])
-    IN /\ m.mtype = "AppendEntriesRequest"
-       /\ currentTerm' = [currentTerm EXCEPT ![i] = TermAfter(i, m.mterm)]
-       /\ votedFor' = [votedFor EXCEPT ![i] = VoteAfter(i, m.mterm)]
-       \* A candidate that hears from the leader of its term gives up.
-       /\ state' = [state EXCEPT ![i] = IF m.mterm >= currentTerm[i] THEN "Follower" ELSE @]
-       /\ log' = IF accept THEN [log EXCEPT ![i] = newLog] ELSE log
-       /\ commitIndex' = IF accept
-                         THEN [commitIndex EXCEPT ![i] =
-                                   Max({@, Min({m.mcommitIndex, lastNew})})]
-                         ELSE commitIndex
-       /\ Reply([mtype       |-> "AppendEntriesResponse",
-                 mterm       |-> TermAfter(i, m.mterm),
-                 msuccess    |-> accept,
-                 mmatchIndex |-> IF accept THEN lastNew ELSE 0,
-                 msource     |-> i,
-                 mdest       |-> j], m)
-       /\ UNCHANGED <<votesGranted, leaderVars>>
+    /\ m.mtype = "AppendEntriesRequest"
+    /\ LET i == m.mdest
+           j == m.msource
+           logOk == \/ m.mprevLogIndex = 0
+                    \/ /\ m.mprevLogIndex <= Len(log[i])
+                       /\ log[i][m.mprevLogIndex].term = m.mprevLogTerm
+           accept == m.mterm >= currentTerm[i] /\ logOk
+           index == m.mprevLogIndex + 1
+           lastNew == m.mprevLogIndex + Len(m.mentries)
+           holdsEntry == Len(log[i]) >= index /\ log[i][index].term = m.mentries[1].term
+           newLog == IF m.mentries = <<>> \/ holdsEntry THEN log[i]
+                     ELSE Append(SubSeq(log[i], 1, m.mprevLogIndex), m.mentries[1])
+       IN /\ currentTerm' = [currentTerm EXCEPT ![i] = TermAfter(i, m.mterm)]
+          /\ votedFor' = [votedFor EXCEPT ![i] = VoteAfter(i, m.mterm)]
+          \* A candidate that hears from the leader of its term gives up.
+          /\ state' = [state EXCEPT ![i] = IF m.mterm >= currentTerm[i] THEN "Follower" ELSE @]
+          /\ log' = IF accept THEN [log EXCEPT ![i] = newLog] ELSE log
+          /\ commitIndex' = IF accept
+                            THEN [commitIndex EXCEPT ![i] =
+                                      Max({@, Min({m.mcommitIndex, lastNew})})]
+                            ELSE commitIndex
+          /\ Reply([mtype       |-> "AppendEntriesResponse",
+                    mterm       |-> TermAfter(i, m.mterm),
+                    msuccess    |-> accept,
+                    mmatchIndex |-> IF accept THEN lastNew ELSE 0,
+                    msource     |-> i,
+                    mdest       |-> j], m)
+          /\ UNCHANGED <<votesGranted, leaderVars>>
 
 \* Leader i = m.mdest learns how j answered.  On success j holds the log up to
 \* mmatchIndex (matchIndex only grows, Raft figure 2); on refusal the leader
 \* retries one entry further back.  Answers from older terms are ignored.
 HandleAppendEntriesResponse(m) ==
-    LET i == m.mdest
-        j == m.msource
-        current == m.mterm = currentTerm[i] /\ state[i] = "Leader"
-    IN /\ m.mtype = "AppendEntriesResponse"
-       /\ ObserveTerm(i, m.mterm)
-       /\ nextIndex' = IF current
-                       THEN [nextIndex EXCEPT ![i][j] =
-                                 IF m.msuccess THEN m.mmatchIndex + 1
-                                               ELSE Max({@ - 1, 1})]
-                       ELSE nextIndex
-       /\ matchIndex' = IF current /\ m.msuccess
-                        THEN [matchIndex EXCEPT ![i][j] = Max({@, m.mmatchIndex})]
-                        ELSE matchIndex
-       /\ Discard(m)
-       /\ UNCHANGED <<log, commitIndex, votesGranted>>
+    /\ m.mtype = "AppendEntriesResponse"
+    /\ LET i == m.mdest
+           j == m.msource
+           current == m.mterm = currentTerm[i] /\ state[i] = "Leader"
+       IN /\ ObserveTerm(i, m.mterm)
+          /\ nextIndex' = IF current
+                          THEN [nextIndex EXCEPT ![i][j] =
+                                    IF m.msuccess THEN m.mmatchIndex + 1
+                                                  ELSE Max({@ - 1, 1})]
+                          ELSE nextIndex
+          /\ matchIndex' = IF current /\ m.msuccess
+                           THEN [matchIndex EXCEPT ![i][j] = Max({@, m.mmatchIndex})]
+                           ELSE matchIndex
+          /\ Discard(m)
+          /\ UNCHANGED <<log, commitIndex, votesGranted>>
 
 \* Leader i commits up to the highest entry of its own term that a quorum
 \* holds, and with it every entry before.  Counting replicas of an entry from
 \* an earlier term would not do: Raft 5.4.2 (figure 8) shows such an entry
 \* being overwritten after it was on a majority.
 AdvanceCommitIndex(i) ==
-    LET Agree(index) == {i} \cup {k \in Server : matchIndex[i][k] >= index}
-        committable == {index \in commitIndex[i] + 1 .. Len(log[i]) :
-                           /\ Agree(index) \in Quorum
-                           /\ log[i][index].term = currentTerm[i]}
-    IN /\ state[i] = "Leader"
-       /\ committable /= {}
-       /\ commitIndex' = [commitIndex EXCEPT ![i] = Max(committable)]
-       /\ UNCHANGED <<messages, persistentVars, state, votesGranted, leaderVars>>
+    /\ state[i] = "Leader"
+    /\ LET Agree(index) == {i} \cup {k \in Server : matchIndex[i][k] >= index}
+           committable == {index \in commitIndex[i] + 1 .. Len(log[i]) :
+                              /\ Agree(index) \in Quorum
+                              /\ log[i][index].term = currentTerm[i]}
+       IN /\ committable /= {}
+          /\ commitIndex' = [commitIndex EXCEPT ![i] = Max(committable)]
+          /\ UNCHANGED <<messages, persistentVars, state, votesGranted, leaderVars>>
 
 \* Server i crashes and restarts: it keeps what it wrote to stable storage
 \* (currentTerm, votedFor, log) and loses the rest.

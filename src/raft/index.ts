@@ -1,0 +1,72 @@
+// Raft as a protocol of consensus-lab: its spec, its models, its cluster model.
+
+import type { Protocol } from '../core/protocol.ts';
+import { constantInt, constantModelValue, constantModelValues } from '../core/tla/constants.ts';
+import type { TlaValue } from '../core/tla/value.ts';
+import type { ClusterModel } from '../explore/model.ts';
+import { clusterKey, initialCluster, successors } from './cluster.ts';
+import type { RaftAction, RaftCluster, RaftClusterConfig } from './cluster.ts';
+import { RAFT_INVARIANTS } from './invariants.ts';
+import { RAFT_MUTANTS, raftRules } from './mutants.ts';
+import { actionToTla, clusterToTla } from './tla.ts';
+
+/** The cluster model of a model's constants (Server, Value, Nil and MCRaft's bounds). */
+export function createRaftModel(
+  constants: ReadonlyMap<string, TlaValue>,
+  options: { mutant?: string } = {},
+): ClusterModel<RaftCluster, RaftAction> {
+  const nil = constantModelValue(constants, 'Nil');
+  const cfg: RaftClusterConfig = {
+    servers: constantModelValues(constants, 'Server'),
+    values: constantModelValues(constants, 'Value'),
+    rules: raftRules(options.mutant),
+    bounds: {
+      candidates: constantModelValues(constants, 'Candidates'),
+      maxTerm: constantInt(constants, 'MaxTerm'),
+      maxLogLength: constantInt(constants, 'MaxLogLength'),
+      maxCopies: constantInt(constants, 'MaxCopies'),
+      maxInFlight: constantInt(constants, 'MaxInFlight'),
+    },
+  };
+  return {
+    initialStates: [initialCluster(cfg)],
+    successors: (c) => successors(cfg, c),
+    key: (c) => clusterKey(cfg, c),
+    invariants: RAFT_INVARIANTS,
+    actionName: (a) => a.name,
+    actionToTla,
+    stateToTla: (c) => clusterToTla(c, nil),
+  };
+}
+
+export const raft: Protocol<RaftCluster, RaftAction> = {
+  name: 'raft',
+  title: 'Raft',
+  specDir: 'specs/raft',
+  module: 'MCRaft.tla',
+  traceModule: 'TraceRaft.tla',
+  historyVariable: 'lastAction',
+  specFiles: ['Raft.tla', 'MCRaft.tla', 'TraceRaft.tla', 'raft.traces.cfg'],
+  createModel: createRaftModel,
+  mutants: RAFT_MUTANTS,
+  targets: [
+    {
+      name: 'log-repair',
+      property: 'NoLogRepair',
+      kind: 'property',
+      description: "a new leader overwrites a follower's conflicting entry (leader change with log repair)",
+    },
+    {
+      name: 'commit-in-later-term',
+      property: 'NoCommitOfEarlierTerm',
+      kind: 'invariant',
+      description: 'a leader commits an entry of an earlier term together with one of its own',
+    },
+    {
+      name: 'restarted-leader',
+      property: 'NoLeaderRestart',
+      kind: 'property',
+      description: 'a leader crashes and restarts, keeping its term, vote and log',
+    },
+  ],
+};
