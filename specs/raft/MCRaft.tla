@@ -38,8 +38,8 @@ MCAppendEntries(i, j) ==
     /\ Count(AppendEntriesRequest(i, j)) < MaxCopies
     /\ InFlight < MaxInFlight
 
-MCDuplicateMessage(m) ==
-    /\ messages[m] < MaxCopies
+MCDuplicateMessage(i, j) ==
     /\ InFlight < MaxInFlight
-    /\ R!DuplicateMessage(m)
+    /\ R!DuplicateMessage(i, j)
+    /\ \A m \in DOMAIN messages' : messages'[m] <= MaxCopies
 ================================================================================

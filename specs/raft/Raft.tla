@@ -110,45 +110,42 @@ Timeout(i) ==
            messages)
     /\ UNCHANGED <<log, commitIndex, leaderVars>>
 
-\* Server i = m.mdest answers a request for its vote.  It grants it at most
+\* Server i answers candidate j's request for its vote.  It grants it at most
 \* once per term, and only to a candidate whose log is at least as up to date
 \* as its own (Raft 5.4.1): that is what puts every committed entry in the
 \* log of every later leader.
-HandleRequestVoteRequest(m) ==
-    /\ m.mtype = "RequestVoteRequest"
-    /\ LET i == m.mdest
-           j == m.msource
-           logOk == \/ m.mlastLogTerm > LastTerm(log[i])
-                    \/ /\ m.mlastLogTerm = LastTerm(log[i])
-                       /\ m.mlastLogIndex >= Len(log[i])
-           grant == /\ m.mterm >= currentTerm[i]
-                    /\ VoteAfter(i, m.mterm) \in {Nil, j}
-                    /\ logOk
-       IN /\ currentTerm' = [currentTerm EXCEPT ![i] = TermAfter(i, m.mterm)]
-          /\ votedFor' = [votedFor EXCEPT ![i] = IF grant THEN j
-                                                        ELSE VoteAfter(i, m.mterm)]
-          /\ state' = [state EXCEPT ![i] = StateAfter(i, m.mterm)]
-          /\ Reply([mtype        |-> "RequestVoteResponse",
-                    mterm        |-> TermAfter(i, m.mterm),
-                    mvoteGranted |-> grant,
-                    msource      |-> i,
-                    mdest        |-> j], m)
-          /\ UNCHANGED <<log, commitIndex, votesGranted, leaderVars>>
+HandleRequestVoteRequest(i, j) ==
+    \E m \in DOMAIN messages :
+        /\ m.mtype = "RequestVoteRequest" /\ m.msource = j /\ m.mdest = i
+        /\ LET logOk == \/ m.mlastLogTerm > LastTerm(log[i])
+                        \/ /\ m.mlastLogTerm = LastTerm(log[i])
+                           /\ m.mlastLogIndex >= Len(log[i])
+               grant == /\ m.mterm >= currentTerm[i]
+                        /\ VoteAfter(i, m.mterm) \in {Nil, j}
+                        /\ logOk
+           IN /\ currentTerm' = [currentTerm EXCEPT ![i] = TermAfter(i, m.mterm)]
+              /\ votedFor' = [votedFor EXCEPT ![i] = IF grant THEN j
+                                                            ELSE VoteAfter(i, m.mterm)]
+              /\ state' = [state EXCEPT ![i] = StateAfter(i, m.mterm)]
+              /\ Reply([mtype        |-> "RequestVoteResponse",
+                        mterm        |-> TermAfter(i, m.mterm),
+                        mvoteGranted |-> grant,
+                        msource      |-> i,
+                        mdest        |-> j], m)
+              /\ UNCHANGED <<log, commitIndex, votesGranted, leaderVars>>
 
-\* Server i = m.mdest counts a vote.  Only a candidate counts, and only votes
-\* of its current term: a vote from an older election is no vote at all.
-HandleRequestVoteResponse(m) ==
-    /\ m.mtype = "RequestVoteResponse"
-    /\ LET i == m.mdest
-           j == m.msource
-       IN /\ ObserveTerm(i, m.mterm)
-          /\ votesGranted' =
-                 [votesGranted EXCEPT ![i] =
-                     IF m.mvoteGranted /\ m.mterm = currentTerm[i]
-                                       /\ state[i] = "Candidate"
-                     THEN @ \cup {j} ELSE @]
-          /\ Discard(m)
-          /\ UNCHANGED <<log, commitIndex, leaderVars>>
+\* Server i counts j's vote.  Only a candidate counts, and only votes of its
+\* current term: a vote from an older election is no vote at all.
+HandleRequestVoteResponse(i, j) ==
+    \E m \in DOMAIN messages :
+        /\ m.mtype = "RequestVoteResponse" /\ m.msource = j /\ m.mdest = i
+        /\ ObserveTerm(i, m.mterm)
+        /\ votesGranted' = [votesGranted EXCEPT ![i] =
+                               IF m.mvoteGranted /\ m.mterm = currentTerm[i]
+                                                 /\ state[i] = "Candidate"
+                               THEN @ \cup {j} ELSE @]
+        /\ Discard(m)
+        /\ UNCHANGED <<log, commitIndex, leaderVars>>
 
 \* Candidate i has the votes of a quorum: it leads its term.  Election Safety
 \* follows: two quorums share a server, which votes once per term.
@@ -189,61 +186,59 @@ AppendEntries(i, j) ==
     /\ Send(AppendEntriesRequest(i, j))
     /\ UNCHANGED <<persistentVars, state, commitIndex, votesGranted, leaderVars>>
 
-\* Server i = m.mdest handles an AppendEntries request.  A request from an
+\* Server i handles an AppendEntries request from j.  A request from an
 \* older term is refused.  Otherwise i follows the sender; it accepts if it
 \* holds the entry before the new one (the Log Matching check), deletes an
 \* entry that conflicts with the new one together with all that follow it,
 \* appends the new entry, and learns how far the leader has committed.  An
 \* entry it already holds is kept, so a stale request never shortens a log.
-HandleAppendEntriesRequest(m) ==
-    /\ m.mtype = "AppendEntriesRequest"
-    /\ LET i == m.mdest
-           j == m.msource
-           logOk == \/ m.mprevLogIndex = 0
-                    \/ /\ m.mprevLogIndex <= Len(log[i])
-                       /\ log[i][m.mprevLogIndex].term = m.mprevLogTerm
-           accept == m.mterm >= currentTerm[i] /\ logOk
-           index == m.mprevLogIndex + 1
-           lastNew == m.mprevLogIndex + Len(m.mentries)
-           holdsEntry == Len(log[i]) >= index /\ log[i][index].term = m.mentries[1].term
-           newLog == IF m.mentries = <<>> \/ holdsEntry THEN log[i]
-                     ELSE Append(SubSeq(log[i], 1, m.mprevLogIndex), m.mentries[1])
-       IN /\ currentTerm' = [currentTerm EXCEPT ![i] = TermAfter(i, m.mterm)]
-          /\ votedFor' = [votedFor EXCEPT ![i] = VoteAfter(i, m.mterm)]
-          \* A candidate that hears from the leader of its term gives up.
-          /\ state' = [state EXCEPT ![i] = IF m.mterm >= currentTerm[i] THEN "Follower" ELSE @]
-          /\ log' = IF accept THEN [log EXCEPT ![i] = newLog] ELSE log
-          /\ commitIndex' = IF accept
-                            THEN [commitIndex EXCEPT ![i] =
-                                      Max({@, Min({m.mcommitIndex, lastNew})})]
-                            ELSE commitIndex
-          /\ Reply([mtype       |-> "AppendEntriesResponse",
-                    mterm       |-> TermAfter(i, m.mterm),
-                    msuccess    |-> accept,
-                    mmatchIndex |-> IF accept THEN lastNew ELSE 0,
-                    msource     |-> i,
-                    mdest       |-> j], m)
-          /\ UNCHANGED <<votesGranted, leaderVars>>
+HandleAppendEntriesRequest(i, j) ==
+    \E m \in DOMAIN messages :
+        /\ m.mtype = "AppendEntriesRequest" /\ m.msource = j /\ m.mdest = i
+        /\ LET logOk == \/ m.mprevLogIndex = 0
+                        \/ /\ m.mprevLogIndex <= Len(log[i])
+                           /\ log[i][m.mprevLogIndex].term = m.mprevLogTerm
+               accept == m.mterm >= currentTerm[i] /\ logOk
+               index == m.mprevLogIndex + 1
+               lastNew == m.mprevLogIndex + Len(m.mentries)
+               holdsEntry == Len(log[i]) >= index /\ log[i][index].term = m.mentries[1].term
+               newLog == IF m.mentries = <<>> \/ holdsEntry THEN log[i]
+                         ELSE Append(SubSeq(log[i], 1, m.mprevLogIndex), m.mentries[1])
+           IN /\ currentTerm' = [currentTerm EXCEPT ![i] = TermAfter(i, m.mterm)]
+              /\ votedFor' = [votedFor EXCEPT ![i] = VoteAfter(i, m.mterm)]
+              \* A candidate that hears from the leader of its term gives up.
+              /\ state' = [state EXCEPT ![i] = IF m.mterm >= currentTerm[i] THEN "Follower" ELSE @]
+              /\ log' = IF accept THEN [log EXCEPT ![i] = newLog] ELSE log
+              /\ commitIndex' = IF accept
+                                THEN [commitIndex EXCEPT ![i] =
+                                          Max({@, Min({m.mcommitIndex, lastNew})})]
+                                ELSE commitIndex
+              /\ Reply([mtype       |-> "AppendEntriesResponse",
+                        mterm       |-> TermAfter(i, m.mterm),
+                        msuccess    |-> accept,
+                        mmatchIndex |-> IF accept THEN lastNew ELSE 0,
+                        msource     |-> i,
+                        mdest       |-> j], m)
+              /\ UNCHANGED <<votesGranted, leaderVars>>
 
-\* Leader i = m.mdest learns how j answered.  On success j holds the log up to
+\* Leader i learns how j answered.  On success j holds the log up to
 \* mmatchIndex (matchIndex only grows, Raft figure 2); on refusal the leader
 \* retries one entry further back.  Answers from older terms are ignored.
-HandleAppendEntriesResponse(m) ==
-    /\ m.mtype = "AppendEntriesResponse"
-    /\ LET i == m.mdest
-           j == m.msource
-           current == m.mterm = currentTerm[i] /\ state[i] = "Leader"
-       IN /\ ObserveTerm(i, m.mterm)
-          /\ nextIndex' = IF current
-                          THEN [nextIndex EXCEPT ![i][j] =
-                                    IF m.msuccess THEN m.mmatchIndex + 1
-                                                  ELSE Max({@ - 1, 1})]
-                          ELSE nextIndex
-          /\ matchIndex' = IF current /\ m.msuccess
-                           THEN [matchIndex EXCEPT ![i][j] = Max({@, m.mmatchIndex})]
-                           ELSE matchIndex
-          /\ Discard(m)
-          /\ UNCHANGED <<log, commitIndex, votesGranted>>
+HandleAppendEntriesResponse(i, j) ==
+    \E m \in DOMAIN messages :
+        /\ m.mtype = "AppendEntriesResponse" /\ m.msource = j /\ m.mdest = i
+        /\ ObserveTerm(i, m.mterm)
+        /\ LET current == m.mterm = currentTerm[i] /\ state[i] = "Leader"
+           IN /\ nextIndex' = IF current
+                              THEN [nextIndex EXCEPT ![i][j] =
+                                        IF m.msuccess THEN m.mmatchIndex + 1
+                                                      ELSE Max({@ - 1, 1})]
+                              ELSE nextIndex
+              /\ matchIndex' = IF current /\ m.msuccess
+                               THEN [matchIndex EXCEPT ![i][j] = Max({@, m.mmatchIndex})]
+                               ELSE matchIndex
+        /\ Discard(m)
+        /\ UNCHANGED <<log, commitIndex, votesGranted>>
 
 \* Leader i commits up to the highest entry of its own term that a quorum
 \* holds, and with it every entry before.  Counting replicas of an entry from
@@ -269,29 +264,36 @@ Restart(i) ==
     /\ matchIndex' = [matchIndex EXCEPT ![i] = [j \in Server |-> 0]]
     /\ UNCHANGED <<messages, persistentVars>>
 
-\* The network loses one copy of m.
-DropMessage(m) ==
-    /\ Discard(m)
-    /\ UNCHANGED <<persistentVars, state, commitIndex, votesGranted, leaderVars>>
+\* The network loses a message from i to j.
+DropMessage(i, j) ==
+    \E m \in DOMAIN messages :
+        /\ m.msource = i /\ m.mdest = j
+        /\ Discard(m)
+        /\ UNCHANGED <<persistentVars, state, commitIndex, votesGranted, leaderVars>>
 
-\* The network delivers m twice.
-DuplicateMessage(m) ==
-    /\ Send(m)
-    /\ UNCHANGED <<persistentVars, state, commitIndex, votesGranted, leaderVars>>
+\* The network duplicates a message from i to j.
+DuplicateMessage(i, j) ==
+    \E m \in DOMAIN messages :
+        /\ m.msource = i /\ m.mdest = j
+        /\ Send(m)
+        /\ UNCHANGED <<persistentVars, state, commitIndex, votesGranted, leaderVars>>
 
+\* A step that takes a message picks it inside its own definition: TLC names
+\* each step after the definition in which it finds it, and it cannot look
+\* into a quantifier over the messages in flight.
 Next ==
     \/ \E i \in Server : Timeout(i)
-    \/ \E m \in DOMAIN messages : HandleRequestVoteRequest(m)
-    \/ \E m \in DOMAIN messages : HandleRequestVoteResponse(m)
+    \/ \E i, j \in Server : HandleRequestVoteRequest(i, j)
+    \/ \E i, j \in Server : HandleRequestVoteResponse(i, j)
     \/ \E i \in Server : BecomeLeader(i)
     \/ \E i \in Server, v \in Value : ClientRequest(i, v)
     \/ \E i, j \in Server : AppendEntries(i, j)
-    \/ \E m \in DOMAIN messages : HandleAppendEntriesRequest(m)
-    \/ \E m \in DOMAIN messages : HandleAppendEntriesResponse(m)
+    \/ \E i, j \in Server : HandleAppendEntriesRequest(i, j)
+    \/ \E i, j \in Server : HandleAppendEntriesResponse(i, j)
     \/ \E i \in Server : AdvanceCommitIndex(i)
     \/ \E i \in Server : Restart(i)
-    \/ \E m \in DOMAIN messages : DropMessage(m)
-    \/ \E m \in DOMAIN messages : DuplicateMessage(m)
+    \/ \E i, j \in Server : DropMessage(i, j)
+    \/ \E i, j \in Server : DuplicateMessage(i, j)
 
 Spec == Init /\ [][Next]_vars
 

@@ -17,21 +17,21 @@ Did(name, params) == lastAction' = [name |-> name, params |-> params]
 TraceInit == Init /\ lastAction = [name |-> "Init", params |-> <<>>]
 
 TraceTimeout(i) == MCTimeout(i) /\ Did("Timeout", [i |-> i])
-TraceHandleRequestVoteRequest(m) ==
-    R!HandleRequestVoteRequest(m) /\ Did("HandleRequestVoteRequest", [m |-> m])
-TraceHandleRequestVoteResponse(m) ==
-    R!HandleRequestVoteResponse(m) /\ Did("HandleRequestVoteResponse", [m |-> m])
+TraceHandleRequestVoteRequest(i, j) ==
+    R!HandleRequestVoteRequest(i, j) /\ Did("HandleRequestVoteRequest", [i |-> i, j |-> j])
+TraceHandleRequestVoteResponse(i, j) ==
+    R!HandleRequestVoteResponse(i, j) /\ Did("HandleRequestVoteResponse", [i |-> i, j |-> j])
 TraceBecomeLeader(i) == R!BecomeLeader(i) /\ Did("BecomeLeader", [i |-> i])
 TraceClientRequest(i, v) == MCClientRequest(i, v) /\ Did("ClientRequest", [i |-> i, v |-> v])
 TraceAppendEntries(i, j) == MCAppendEntries(i, j) /\ Did("AppendEntries", [i |-> i, j |-> j])
-TraceHandleAppendEntriesRequest(m) ==
-    R!HandleAppendEntriesRequest(m) /\ Did("HandleAppendEntriesRequest", [m |-> m])
-TraceHandleAppendEntriesResponse(m) ==
-    R!HandleAppendEntriesResponse(m) /\ Did("HandleAppendEntriesResponse", [m |-> m])
+TraceHandleAppendEntriesRequest(i, j) ==
+    R!HandleAppendEntriesRequest(i, j) /\ Did("HandleAppendEntriesRequest", [i |-> i, j |-> j])
+TraceHandleAppendEntriesResponse(i, j) ==
+    R!HandleAppendEntriesResponse(i, j) /\ Did("HandleAppendEntriesResponse", [i |-> i, j |-> j])
 TraceAdvanceCommitIndex(i) == R!AdvanceCommitIndex(i) /\ Did("AdvanceCommitIndex", [i |-> i])
 TraceRestart(i) == R!Restart(i) /\ Did("Restart", [i |-> i])
-TraceDropMessage(m) == R!DropMessage(m) /\ Did("DropMessage", [m |-> m])
-TraceDuplicateMessage(m) == MCDuplicateMessage(m) /\ Did("DuplicateMessage", [m |-> m])
+TraceDropMessage(i, j) == R!DropMessage(i, j) /\ Did("DropMessage", [i |-> i, j |-> j])
+TraceDuplicateMessage(i, j) == MCDuplicateMessage(i, j) /\ Did("DuplicateMessage", [i |-> i, j |-> j])
 
 ----
 (***************************************************************************)

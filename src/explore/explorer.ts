@@ -20,8 +20,6 @@ export interface ExploreProgress {
 export interface ExploreOptions {
   /** Check the model's invariants on every new state (default true). */
   readonly checkInvariants?: boolean;
-  /** Keep every state and edge, for comparing the graph with TLC's (default false). */
-  readonly recordGraph?: boolean;
   /** Stop with outcome 'limit' beyond this many distinct states. */
   readonly maxStates?: number;
   readonly onProgress?: (progress: ExploreProgress) => void;
@@ -33,13 +31,6 @@ export interface TraceStep<S, A> {
   /** undefined for the initial state. */
   readonly action: A | undefined;
   readonly state: S;
-}
-
-/** The whole reachable graph: states by id (ids in breadth-first order) and every edge. */
-export interface ExploredGraph<S, A> {
-  readonly states: readonly S[];
-  readonly initial: readonly number[];
-  readonly edges: readonly { readonly from: number; readonly to: number; readonly action: A }[];
 }
 
 export interface ExploreResult<S, A> {
@@ -54,12 +45,10 @@ export interface ExploreResult<S, A> {
   readonly depth: number;
   readonly seconds: number;
   readonly statesPerSecond: number;
-  readonly graph?: ExploredGraph<S, A>;
 }
 
 export function explore<S, A>(model: ClusterModel<S, A>, options: ExploreOptions = {}): ExploreResult<S, A> {
   const checkInvariants = options.checkInvariants ?? true;
-  const recordGraph = options.recordGraph ?? false;
   const maxStates = options.maxStates ?? Infinity;
   const progressIntervalMs = options.progressIntervalMs ?? 2000;
   const started = performance.now();
@@ -68,9 +57,6 @@ export function explore<S, A>(model: ClusterModel<S, A>, options: ExploreOptions
   const keys: string[] = [];
   const parents: number[] = [];
   const queue: (S | undefined)[] = [];
-  const states: S[] = [];
-  const initial: number[] = [];
-  const edges: { from: number; to: number; action: A }[] = [];
   let statesGenerated = 0;
   let edgeCount = 0;
   let depth = 0;
@@ -89,7 +75,6 @@ export function explore<S, A>(model: ClusterModel<S, A>, options: ExploreOptions
       depth,
       seconds,
       statesPerSecond: keys.length / Math.max(seconds, 1e-9),
-      graph: recordGraph ? { states, initial, edges } : undefined,
     };
   };
 
@@ -100,7 +85,6 @@ export function explore<S, A>(model: ClusterModel<S, A>, options: ExploreOptions
     keys.push(key);
     parents.push(parent);
     queue.push(state);
-    if (recordGraph) states.push(state);
     if (checkInvariants && violation === undefined) {
       const broken = model.invariants.find((inv) => !inv.holds(state));
       if (broken !== undefined) violation = { name: broken.name, id };
@@ -111,7 +95,7 @@ export function explore<S, A>(model: ClusterModel<S, A>, options: ExploreOptions
   for (const state of model.initialStates) {
     statesGenerated++;
     const key = model.key(state);
-    if (!ids.has(key)) initial.push(discover(state, key, -1));
+    if (!ids.has(key)) discover(state, key, -1);
   }
   if (violation !== undefined) return result('invariant');
   depth = keys.length > 0 ? 1 : 0;
@@ -141,7 +125,6 @@ export function explore<S, A>(model: ClusterModel<S, A>, options: ExploreOptions
       if (!seen.has(edge)) {
         seen.add(edge);
         edgeCount++;
-        if (recordGraph) edges.push({ from: head, to, action });
       }
     }
     if (keys.length > maxStates) return result('limit');

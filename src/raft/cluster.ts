@@ -37,20 +37,40 @@ export interface RaftCluster {
   readonly messages: Bag<RaftMessage>;
 }
 
-/** A step of the spec's Next, with its parameters. */
+/**
+ * A step of the spec's Next, with its parameters. A message step's parameters are the
+ * receiver i and the sender j, as in Raft.tla; m is the message it took.
+ */
 export type RaftAction =
   | { readonly name: 'Timeout'; readonly i: ServerId }
-  | { readonly name: 'HandleRequestVoteRequest'; readonly m: RaftMessage }
-  | { readonly name: 'HandleRequestVoteResponse'; readonly m: RaftMessage }
+  | MessageAction<'HandleRequestVoteRequest'>
+  | MessageAction<'HandleRequestVoteResponse'>
   | { readonly name: 'BecomeLeader'; readonly i: ServerId }
   | { readonly name: 'ClientRequest'; readonly i: ServerId; readonly v: Value }
   | { readonly name: 'AppendEntries'; readonly i: ServerId; readonly j: ServerId }
-  | { readonly name: 'HandleAppendEntriesRequest'; readonly m: RaftMessage }
-  | { readonly name: 'HandleAppendEntriesResponse'; readonly m: RaftMessage }
+  | MessageAction<'HandleAppendEntriesRequest'>
+  | MessageAction<'HandleAppendEntriesResponse'>
   | { readonly name: 'AdvanceCommitIndex'; readonly i: ServerId }
   | { readonly name: 'Restart'; readonly i: ServerId }
-  | { readonly name: 'DropMessage'; readonly m: RaftMessage }
-  | { readonly name: 'DuplicateMessage'; readonly m: RaftMessage };
+  | NetworkAction<'DropMessage'>
+  | NetworkAction<'DuplicateMessage'>;
+
+interface MessageAction<Name extends string> {
+  readonly name: Name;
+  /** The receiver. */
+  readonly i: ServerId;
+  /** The sender. */
+  readonly j: ServerId;
+  readonly m: RaftMessage;
+}
+
+/** The network acts on a message from i to j. */
+interface NetworkAction<Name extends string> {
+  readonly name: Name;
+  readonly i: ServerId;
+  readonly j: ServerId;
+  readonly m: RaftMessage;
+}
 
 const HANDLER = {
   RequestVoteRequest: 'HandleRequestVoteRequest',
@@ -130,7 +150,8 @@ export function successors(cfg: RaftClusterConfig, c: RaftCluster): Step<RaftClu
   });
   for (const { key, item: m } of c.messages.entries) {
     const at = indexOf(m.dest);
-    out.push({ action: { name: HANDLER[m.type], m }, next: apply(c, at, receive(cfg, c.nodes[at], m), key) });
+    const action = { name: HANDLER[m.type], i: m.dest, j: m.source, m };
+    out.push({ action, next: apply(c, at, receive(cfg, c.nodes[at], m), key) });
   }
   c.nodes.forEach((node, i) => {
     const t = BecomeLeader(cfg, node);
@@ -161,12 +182,16 @@ export function successors(cfg: RaftClusterConfig, c: RaftCluster): Step<RaftClu
     out.push({ action: { name: 'Restart', i: node.id }, next: apply(c, i, Restart(cfg, node)) });
   });
   for (const { key, item: m } of c.messages.entries) {
-    out.push({ action: { name: 'DropMessage', m }, next: { nodes: c.nodes, messages: c.messages.remove(key) } });
+    const action = { name: 'DropMessage', i: m.source, j: m.dest, m } as const;
+    out.push({ action, next: { nodes: c.nodes, messages: c.messages.remove(key) } });
   }
-  for (const { key, item: m, count } of c.messages.entries) {
-    // MCDuplicateMessage
-    if (count < bounds.maxCopies && inFlight < bounds.maxInFlight) {
-      out.push({ action: { name: 'DuplicateMessage', m }, next: { nodes: c.nodes, messages: c.messages.add(m, key) } });
+  // MCDuplicateMessage: no message may have more than MaxCopies copies after the step.
+  if (inFlight < bounds.maxInFlight) {
+    for (const { key, item: m, count } of c.messages.entries) {
+      const messages = c.messages.add(m, key);
+      if (count + 1 <= bounds.maxCopies && messages.entries.every((e) => e.count <= bounds.maxCopies)) {
+        out.push({ action: { name: 'DuplicateMessage', i: m.source, j: m.dest, m }, next: { nodes: c.nodes, messages } });
+      }
     }
   }
   return out;

@@ -23,9 +23,9 @@ export const RAFT_MUTANTS: readonly (Mutant & { readonly rules: Partial<RaftRule
     rules: { mayCommitByCounting: () => true },
   },
   {
-    name: 'half-is-a-quorum',
-    description: 'half of the servers count as a quorum, so two halves can decide apart',
-    rules: { isQuorum: (servers, cluster) => servers.length * 2 >= cluster.length },
+    name: 'quorum-off-by-one',
+    description: 'n/2 servers, rounded down, count as a quorum instead of a strict majority',
+    rules: { isQuorum: (servers, cluster) => servers.length >= Math.floor(cluster.length / 2) },
   },
 ];
 

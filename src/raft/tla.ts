@@ -74,14 +74,13 @@ export function actionToTla(a: RaftAction): TlaValue {
       case 'ClientRequest':
         return { i: server(a.i), v: modelValue(a.v) };
       case 'AppendEntries':
-        return { i: server(a.i), j: server(a.j) };
       case 'HandleRequestVoteRequest':
       case 'HandleRequestVoteResponse':
       case 'HandleAppendEntriesRequest':
       case 'HandleAppendEntriesResponse':
       case 'DropMessage':
       case 'DuplicateMessage':
-        return { m: messageToTla(a.m) };
+        return { i: server(a.i), j: server(a.j) };
     }
   })();
   return record({ name: str(a.name), params: record(params) });
