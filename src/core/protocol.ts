@@ -47,6 +47,8 @@ export interface Protocol<S = unknown, A = unknown> {
   createModel(constants: ReadonlyMap<string, TlaValue>, options?: { mutant?: string }): ClusterModel<S, A>;
   readonly mutants: readonly Mutant[];
   readonly targets: readonly TraceTarget[];
+  /** Models only TLC checks, e.g. a liveness property under fairness; the gate requires them to pass. */
+  readonly tlcOnlyModels?: readonly { readonly model: string; readonly description: string }[];
 }
 
 /** The .cfg of a protocol's model: specs/<dir>/<protocol>.<model>.cfg. */

@@ -46,7 +46,7 @@ export const raft: Protocol<RaftCluster, RaftAction> = {
   module: 'MCRaft.tla',
   traceModule: 'TraceRaft.tla',
   historyVariable: 'lastAction',
-  specFiles: ['Raft.tla', 'MCRaft.tla', 'TraceRaft.tla', 'raft.traces.cfg'],
+  specFiles: ['Raft.tla', 'MCRaft.tla', 'TraceRaft.tla', 'raft.traces.cfg', 'raft.targets.cfg', 'raft.targets-long-log.cfg'],
   createModel: createRaftModel,
   mutants: RAFT_MUTANTS,
   targets: [
@@ -55,18 +55,21 @@ export const raft: Protocol<RaftCluster, RaftAction> = {
       property: 'NoLogRepair',
       kind: 'property',
       description: "a new leader overwrites a follower's conflicting entry (leader change with log repair)",
+      model: 'targets',
     },
     {
       name: 'commit-in-later-term',
       property: 'NoCommitOfEarlierTerm',
       kind: 'invariant',
       description: 'a leader commits an entry of an earlier term together with one of its own',
+      model: 'targets-long-log',
     },
     {
       name: 'restarted-leader',
       property: 'NoLeaderRestart',
       kind: 'property',
       description: 'a leader crashes and restarts, keeping its term, vote and log',
+      model: 'targets',
     },
   ],
 };

@@ -10,7 +10,7 @@ import { spawn } from 'node:child_process';
 import { existsSync, rmSync, statSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { InputError, UserError } from '../errors.ts';
 import { locateTlc } from './install.ts';
 import { TlcOutputParser } from './output.ts';
@@ -65,7 +65,9 @@ export async function runTlc(opts: RunTlcOptions): Promise<TlcResult> {
     if (simulate !== undefined) {
       tlcArgs.push('-simulate', `file=${simulate.file},num=${simulate.num}`, '-depth', String(simulate.depth), '-seed', String(simulate.seed));
     }
-    tlcArgs.push(...(opts.extraArgs ?? []), spec);
+    // TLC runs in the spec's folder and is given the spec's bare name: given a full path, it
+    // looks for a -config file outside that folder in the wrong place.
+    tlcArgs.push(...(opts.extraArgs ?? []), basename(spec));
     const args = [...(opts.javaOpts ?? defaultJavaOpts()), '-cp', jar, 'tlc2.TLC', ...tlcArgs];
     opts.signal?.throwIfAborted();
     return await supervise(java, args, dirname(spec), metadir, opts);

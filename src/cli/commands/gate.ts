@@ -1,0 +1,39 @@
+// consensus-lab gate [protocol...]: everything, for CI: per protocol TLC and the explorer on the
+// ci model (counts equal, invariants hold), the state graph of the conformance model, the TLC
+// traces, the seeded bugs. Exit 0 only when all of it holds.
+
+import { writeFileSync } from 'node:fs';
+import { PROTOCOLS, protocolNamed } from '../../protocols.ts';
+import { intOption, stringOption } from '../main.ts';
+import type { CommandContext } from '../main.ts';
+import { Progress, printJson } from '../output.ts';
+import { junitXml } from '../junit.ts';
+import { requireModel } from './common.ts';
+import { checkProtocol, formatReports } from './report.ts';
+import type { ProtocolReport } from './report.ts';
+
+export async function gateCommand({ positionals, values }: CommandContext): Promise<number> {
+  const protocols = positionals.length === 0 ? PROTOCOLS : positionals.map(protocolNamed);
+  const progress = new Progress(values.quiet === true);
+  const started = performance.now();
+  const reports: ProtocolReport[] = [];
+  for (const p of protocols) {
+    reports.push(
+      await checkProtocol(p, {
+        countsModel: requireModel(p, stringOption(values, 'model') ?? 'ci'),
+        graphModel: requireModel(p, stringOption(values, 'graph-model') ?? 'conformance'),
+        mutants: true,
+        workers: intOption(values, 'workers'),
+        progress,
+      }),
+    );
+  }
+  progress.clear();
+  const ok = reports.every((r) => r.ok);
+  const seconds = (performance.now() - started) / 1000;
+  const junit = stringOption(values, 'junit');
+  if (junit !== undefined) writeFileSync(junit, junitXml(reports));
+  if (values.json) printJson({ ok, seconds: Number(seconds.toFixed(1)), protocols: reports.map((r) => r.json) });
+  else process.stdout.write(`${formatReports(reports)}\n`);
+  return ok ? 0 : 1;
+}

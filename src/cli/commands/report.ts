@@ -1,0 +1,201 @@
+// The checks of one protocol, as `conform` and `gate` run them, and their report: for people
+// (a table, and every failure's readable diff) and for machines (JSON, JUnit).
+
+import { UserError } from '../../core/errors.ts';
+import type { ModelName, Protocol } from '../../core/protocol.ts';
+import type { TlcResult } from '../../core/tlc/output.ts';
+import {
+  checkMutants,
+  checkWithTlc,
+  clusterModel,
+  compareWithTlcGraph,
+  exploreModel,
+  replayTraces,
+  tlcStateGraph,
+} from '../../conformance/checks.ts';
+import type { TlcGraph } from '../../conformance/checks.ts';
+import { formatGraphComparison } from '../../conformance/graph.ts';
+import type { GraphComparison } from '../../conformance/graph.ts';
+import { formatReplayFailure } from '../../conformance/replay.ts';
+import type { ExploreResult } from '../../explore/explorer.ts';
+import { count, secs, table } from '../output.ts';
+import type { Progress } from '../output.ts';
+import { exploreJson, exploreProgress, formatExploreTrace, formatTlcTrace, tlcJson, tlcProgress } from './common.ts';
+
+export interface CheckOptions {
+  readonly countsModel: ModelName;
+  readonly graphModel: ModelName;
+  readonly mutant?: string;
+  /** Check that every seeded bug is caught (the gate does). */
+  readonly mutants: boolean;
+  readonly workers?: number;
+  readonly progress: Progress;
+}
+
+export interface CheckOutcome {
+  readonly name: string;
+  readonly ok: boolean;
+  /** One line of figures. */
+  readonly summary: string;
+  /** What a person needs to see when it failed: a diff, a counterexample. */
+  readonly details?: string;
+  readonly seconds: number;
+}
+
+export interface ProtocolReport {
+  readonly name: string;
+  readonly ok: boolean;
+  readonly checks: readonly CheckOutcome[];
+  readonly json: Record<string, unknown>;
+}
+
+/** Run a check; a failure to run it (TLC cannot check the model, a stale trace) is a failed check, not a crash. */
+async function attempt<T>(run: () => Promise<T> | T): Promise<{ value?: T; error?: string }> {
+  try {
+    return { value: await run() };
+  } catch (e) {
+    if (e instanceof UserError && e.exitCode === 1) return { error: e.message };
+    throw e;
+  }
+}
+
+export async function checkProtocol(p: Protocol, o: CheckOptions): Promise<ProtocolReport> {
+  const checks: CheckOutcome[] = [];
+  const json: Record<string, unknown> = { name: p.name };
+  const label = (what: string) => `${p.name} ${what}`;
+
+  // 1. TLC on the counts model.
+  o.progress.note(`${p.name}: TLC on the ${o.countsModel} model`);
+  const tlc: TlcResult = await checkWithTlc(p, o.countsModel, { workers: o.workers, onProgress: tlcProgress(o.progress, label('TLC')) });
+  o.progress.clear();
+  json.tlc = { model: o.countsModel, ...tlcJson(tlc) };
+  checks.push({
+    name: `tlc (${o.countsModel})`,
+    ok: tlc.outcome === 'ok',
+    summary: tlc.outcome === 'ok' ? `${count(tlc.distinctStates)} distinct, ${count(tlc.statesGenerated)} generated, depth ${tlc.depth}` : tlcFailure(tlc),
+    details: tlc.outcome === 'ok' ? undefined : formatTlcTrace(tlc),
+    seconds: tlc.seconds,
+  });
+
+  // 2. The explorer on the same model, with the TypeScript invariants.
+  o.progress.note(`${p.name}: TypeScript explorer on the ${o.countsModel} model${o.mutant ? ` (mutant ${o.mutant})` : ''}`);
+  const model = clusterModel(p, o.countsModel, o.mutant);
+  const ex: ExploreResult<unknown, unknown> = exploreModel(p, o.countsModel, { mutant: o.mutant, onProgress: exploreProgress(o.progress, label('explore')) });
+  o.progress.clear();
+  json.explore = { model: o.countsModel, ...exploreJson(ex) };
+  checks.push({
+    name: `explore (${o.countsModel})`,
+    ok: ex.outcome === 'ok',
+    summary:
+      ex.outcome === 'ok'
+        ? `${count(ex.distinctStates)} distinct, ${count(ex.statesGenerated)} generated, depth ${ex.depth}, ${count(Math.round(ex.statesPerSecond))} states/s`
+        : `invariant ${ex.violated} violated after ${ex.counterexample?.length} states`,
+    details: ex.outcome === 'ok' ? undefined : formatExploreTrace(model, ex),
+    seconds: ex.seconds,
+  });
+
+  // 3. The counts: the explorer must find exactly TLC's states.
+  const sameCounts =
+    tlc.outcome === 'ok' && ex.outcome === 'ok' && tlc.distinctStates === ex.distinctStates && tlc.statesGenerated === ex.statesGenerated && tlc.depth === ex.depth;
+  json.counts = { equal: sameCounts, tlcDistinctStates: tlc.distinctStates, tsDistinctStates: ex.distinctStates, tlcTotalStates: tlc.statesGenerated, tsTotalStates: ex.statesGenerated, tlcDepth: tlc.depth, tsDepth: ex.depth };
+  checks.push({
+    name: 'counts',
+    ok: sameCounts,
+    summary: `distinct ${count(tlc.distinctStates)} / ${count(ex.distinctStates)}, generated ${count(tlc.statesGenerated)} / ${count(ex.statesGenerated)}, depth ${tlc.depth} / ${ex.depth} (TLC / TypeScript)`,
+    seconds: 0,
+  });
+  const tlcRate = tlc.distinctStates !== undefined && tlc.seconds > 0 ? tlc.distinctStates / tlc.seconds : undefined;
+  json.benchmark = {
+    model: o.countsModel,
+    tlcStatesPerSecond: tlcRate === undefined ? undefined : Math.round(tlcRate),
+    tsStatesPerSecond: Math.round(ex.statesPerSecond),
+    ratio: tlcRate === undefined ? undefined : Number((ex.statesPerSecond / tlcRate).toFixed(2)),
+  };
+
+  // 4. The state graph of the conformance model against TLC's.
+  o.progress.note(`${p.name}: TLC's state graph of the ${o.graphModel} model against the TypeScript model's`);
+  const graph = await attempt<TlcGraph>(() => tlcStateGraph(p, o.graphModel, { workers: o.workers, onProgress: tlcProgress(o.progress, label('TLC graph')) }));
+  o.progress.clear();
+  let comparison: GraphComparison | undefined;
+  if (graph.value !== undefined) comparison = compareWithTlcGraph(p, graph.value, o.graphModel, o.mutant);
+  json.graph = comparison === undefined
+    ? { model: o.graphModel, equal: false, error: graph.error }
+    : {
+        model: o.graphModel,
+        equal: comparison.equal,
+        tlcStates: comparison.tlcStates,
+        tsStates: comparison.tsStates,
+        tlcEdges: comparison.tlcEdges,
+        tsEdges: comparison.tsEdges,
+        seconds: Number(((graph.value?.tlc.seconds ?? 0) + comparison.seconds).toFixed(1)),
+        difference: comparison.difference,
+      };
+  checks.push({
+    name: `graph (${o.graphModel})`,
+    ok: comparison?.equal === true,
+    summary: comparison === undefined ? (graph.error ?? 'no graph') : `${comparison.equal ? 'equal' : 'differ'}: ${count(comparison.tlcStates)} / ${count(comparison.tsStates)} states, ${count(comparison.tlcEdges)} / ${count(comparison.tsEdges)} edges (TLC / TypeScript)`,
+    details: comparison === undefined || comparison.equal ? undefined : formatGraphComparison(comparison),
+    seconds: (graph.value?.tlc.seconds ?? 0) + (comparison?.seconds ?? 0),
+  });
+
+  // 5. The TLC traces, replayed step for step.
+  o.progress.note(`${p.name}: replaying traces/${p.name}`);
+  const started = performance.now();
+  const replay = await attempt(() => replayTraces(p, undefined, o.mutant));
+  const r = replay.value;
+  json.traces = r === undefined ? { replayed: 0, steps: 0, failed: 0, error: replay.error } : { replayed: r.replayed, steps: r.steps, failed: r.failed, failures: r.failures.map((f) => ({ file: f.file, ...f.failure })) };
+  checks.push({
+    name: 'traces',
+    ok: r !== undefined && r.failed === 0 && r.replayed > 0,
+    summary: r === undefined ? (replay.error ?? 'not replayed') : `${count(r.replayed)} replayed, ${count(r.steps)} steps, ${r.failed} failed`,
+    details: r === undefined || r.failed === 0 ? undefined : r.failures.slice(0, 3).map((f) => formatReplayFailure(f.file, f.failure)).join('\n') + (r.failed > 3 ? `\n(and ${r.failed - 3} more)` : ''),
+    seconds: (performance.now() - started) / 1000,
+  });
+
+  // 6. Every seeded bug must be told apart from the spec.
+  if (o.mutants && graph.value !== undefined) {
+    o.progress.note(`${p.name}: the seeded bugs against TLC's graph`);
+    const t0 = performance.now();
+    const verdicts = checkMutants(p, graph.value, o.graphModel);
+    const escaped = verdicts.filter((v) => !v.caught).map((v) => v.name);
+    json.mutants = { total: verdicts.length, caught: verdicts.length - escaped.length, escaped, names: verdicts.map((v) => v.name) };
+    checks.push({
+      name: 'mutants',
+      ok: escaped.length === 0,
+      summary: `${verdicts.length - escaped.length} of ${verdicts.length} caught${escaped.length ? `; escaped: ${escaped.join(', ')}` : ''}`,
+      seconds: (performance.now() - t0) / 1000,
+    });
+  }
+
+  // 7. Models only TLC checks (liveness under fairness).
+  const extra: Record<string, unknown>[] = [];
+  for (const m of p.tlcOnlyModels ?? []) {
+    o.progress.note(`${p.name}: TLC on the ${m.model} model (${m.description})`);
+    const result = await checkWithTlc(p, m.model, { workers: o.workers, onProgress: tlcProgress(o.progress, label(`TLC ${m.model}`)) });
+    o.progress.clear();
+    extra.push({ model: m.model, description: m.description, ...tlcJson(result) });
+    checks.push({ name: `tlc (${m.model})`, ok: result.outcome === 'ok', summary: result.outcome === 'ok' ? `${m.description}: holds` : tlcFailure(result), details: result.outcome === 'ok' ? undefined : formatTlcTrace(result), seconds: result.seconds });
+  }
+  if (extra.length > 0) json.tlcOnly = extra;
+
+  const ok = checks.every((c) => c.ok);
+  return { name: p.name, ok, checks, json: { ...json, ok } };
+}
+
+function tlcFailure(r: TlcResult): string {
+  if (r.outcome === 'error') return `TLC error: ${r.error}`;
+  return `${r.outcome}${r.violated ? ` ${r.violated}` : ''} violated`;
+}
+
+/** The reports as a table, preceded by the details of every failed check. */
+export function formatReports(reports: readonly ProtocolReport[]): string {
+  const out: string[] = [];
+  for (const r of reports) {
+    for (const c of r.checks) if (!c.ok && c.details) out.push(`== ${r.name} ${c.name} failed ==`, c.details, '');
+  }
+  const rows = reports.flatMap((r) => r.checks.map((c) => [r.name, c.name, c.ok ? 'ok' : 'FAIL', secs(c.seconds), c.summary]));
+  out.push(table(['protocol', 'check', 'result', 'time', 'figures'], rows));
+  const failed = reports.filter((r) => !r.ok).map((r) => r.name);
+  out.push('', failed.length === 0 ? 'All checks hold.' : `Failed: ${failed.join(', ')}.`);
+  return out.join('\n');
+}

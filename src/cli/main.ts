@@ -1,0 +1,110 @@
+// consensus-lab: the command line. Every command prints a short summary (or one JSON object
+// with --json) and exits 0 only when everything it checked holds: 1 when a check fails,
+// 2 on a usage, input or environment error, which is one line on stderr without a stack trace.
+
+import { parseArgs } from 'node:util';
+import type { ParseArgsConfig } from 'node:util';
+import { EXIT_USAGE, UserError } from '../core/errors.ts';
+import { conformCommand } from './commands/conform.ts';
+import { exploreCommand } from './commands/explore.ts';
+import { gateCommand } from './commands/gate.ts';
+import { setupCommand } from './commands/setup.ts';
+import { tlcCommand } from './commands/tlc.ts';
+import { tracesCommand } from './commands/traces.ts';
+
+export const USAGE = `consensus-lab: TLA+ specs checked by TLC, and TypeScript reducers shown to be the same machines
+
+usage:
+  consensus-lab setup                                fetch TLC (Maven Central) into .cache/, check java
+  consensus-lab tlc <protocol> [--model M]           TLC on a protocol's model (default: ci)
+  consensus-lab tlc <Spec.tla> [--config Spec.cfg]   TLC on any spec
+  consensus-lab explore <protocol> [--model M]       the TypeScript explorer on a model (default: ci)
+  consensus-lab conform <protocol>                   the conformance suite: state graph, traces, counts
+  consensus-lab traces generate <protocol>           regenerate traces/<protocol>/ with TLC
+  consensus-lab traces replay <protocol> [file...]   replay TLC traces in TypeScript
+  consensus-lab gate [protocol...]                   all of it, for CI (--junit FILE for JUnit XML)
+
+options: --json (one JSON object on stdout), --quiet (no progress), --workers N, --timeout S,
+         --mutant NAME (explore/conform a seeded bug), --help
+exit codes: 0 everything holds, 1 a check failed, 2 usage, input or environment error`;
+
+export type Options = ParseArgsConfig['options'];
+
+export interface CommandContext {
+  readonly positionals: string[];
+  readonly values: Record<string, string | boolean | (string | boolean)[] | undefined>;
+}
+
+const COMMON: NonNullable<Options> = {
+  json: { type: 'boolean' },
+  quiet: { type: 'boolean' },
+  help: { type: 'boolean', short: 'h' },
+};
+
+interface Command {
+  readonly options: NonNullable<Options>;
+  readonly run: (ctx: CommandContext) => Promise<number>;
+}
+
+const COMMANDS: Record<string, Command> = {
+  setup: { options: { postinstall: { type: 'boolean' } }, run: setupCommand },
+  tlc: {
+    options: { config: { type: 'string' }, model: { type: 'string' }, workers: { type: 'string' }, timeout: { type: 'string' } },
+    run: tlcCommand,
+  },
+  explore: { options: { model: { type: 'string' }, mutant: { type: 'string' } }, run: exploreCommand },
+  conform: {
+    options: { model: { type: 'string' }, 'counts-model': { type: 'string' }, mutant: { type: 'string' }, workers: { type: 'string' } },
+    run: conformCommand,
+  },
+  traces: { options: { count: { type: 'string' } }, run: tracesCommand },
+  gate: {
+    options: { model: { type: 'string' }, 'graph-model': { type: 'string' }, junit: { type: 'string' }, workers: { type: 'string' } },
+    run: gateCommand,
+  },
+};
+
+export async function main(argv: readonly string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return name === undefined ? EXIT_USAGE : 0;
+  }
+  try {
+    const command = COMMANDS[name];
+    if (command === undefined) throw new UserError(`unknown command "${name}": run \`consensus-lab --help\` for the commands`);
+    let parsed;
+    try {
+      parsed = parseArgs({ args: [...rest], options: { ...COMMON, ...command.options }, allowPositionals: true, strict: true });
+    } catch (e) {
+      throw new UserError(`${name}: ${(e as Error).message.split('\n')[0]}`);
+    }
+    if (parsed.values.help) {
+      process.stdout.write(`${USAGE}\n`);
+      return 0;
+    }
+    return await command.run({ positionals: parsed.positionals, values: parsed.values });
+  } catch (e) {
+    if (e instanceof UserError) {
+      process.stderr.write(`consensus-lab: ${e.message}\n`);
+      return e.exitCode;
+    }
+    // Not the user's doing: a bug. Say so, with the stack, which is what a bug report needs.
+    process.stderr.write(`consensus-lab: internal error (please report it): ${(e as Error).stack ?? String(e)}\n`);
+    return 3;
+  }
+}
+
+/** A whole-number option, or undefined; anything else is a usage error. */
+export function intOption(values: CommandContext['values'], name: string): number | undefined {
+  const raw = values[name];
+  if (raw === undefined) return undefined;
+  const n = Number(raw);
+  if (typeof raw !== 'string' || !Number.isInteger(n) || n < 1) throw new UserError(`--${name} takes a whole number above 0, not "${String(raw)}"`);
+  return n;
+}
+
+export function stringOption(values: CommandContext['values'], name: string): string | undefined {
+  const raw = values[name];
+  return typeof raw === 'string' ? raw : undefined;
+}
