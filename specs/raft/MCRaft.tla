@@ -6,7 +6,7 @@
 (* cluster.ts) apply exactly the same bounds and reach exactly the same    *)
 (* states.  A model's .cfg puts MCX in place of action X with `X <- MCX`.   *)
 (***************************************************************************)
-EXTENDS Raft
+EXTENDS Raft, TLC
 
 CONSTANTS
     Candidates,    \* the servers whose election timer may fire; the others only follow
@@ -16,6 +16,11 @@ CONSTANTS
     MaxInFlight    \* no message is sent, or duplicated, beyond this many messages in flight
 
 R == INSTANCE Raft
+
+\* Servers are interchangeable when all of them may stand for election: the
+\* deep model checks one state of each class of renamings (not the TypeScript
+\* explorer, which has no symmetry reduction: ci and conformance have none).
+ServerSymmetry == Permutations(Server)
 
 \* The number of messages in flight, copies included.
 RECURSIVE CopiesOf(_)

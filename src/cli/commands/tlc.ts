@@ -36,6 +36,7 @@ export async function tlcCommand({ positionals, values }: CommandContext): Promi
     onProgress: tlcProgress(progress, 'TLC'),
   });
   progress.clear();
+  if (result.outcome === 'error' && !values.json) throw new UserError(`TLC could not check ${spec}: ${result.error}`);
   if (values.json) printJson({ ok: result.outcome === 'ok', spec, config, ...tlcJson(result), trace: tlcTraceJson(result), warnings: result.warnings });
   else {
     process.stdout.write(`TLC ${result.version ?? ''} on ${spec}${config ? ` with ${config}` : ''}\n${tlcSummary(result)}\n`);

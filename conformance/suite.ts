@@ -1,0 +1,83 @@
+// The conformance suite, the same three checks for every protocol (conformance/<protocol>/):
+//  1. state-graph equivalence: TLC's whole graph of the conformance model and the TypeScript
+//     model's have the same states and action-labelled edges, and every seeded bug breaks that;
+//  2. trace replay: every TLC trace in traces/<protocol>/ replays step for step, and traces
+//     made from an older spec are refused;
+//  3. invariants and counts: the TypeScript invariants hold on every reachable state of the
+//     conformance model, whose distinct states, states generated and depth are TLC's.
+// (The gate also asserts the counts on the larger ci model.)
+
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Protocol } from '../src/core/protocol.ts';
+import {
+  checkMutants,
+  compareWithTlcGraph,
+  exploreModel,
+  replayTraces,
+  tlcStateGraph,
+} from '../src/conformance/checks.ts';
+import type { TlcGraph } from '../src/conformance/checks.ts';
+import { formatGraphComparison } from '../src/conformance/graph.ts';
+import { formatReplayFailure } from '../src/conformance/replay.ts';
+import { checkTracesFresh, readManifest } from '../src/conformance/traces.ts';
+
+export interface SuiteExpectations {
+  /** For some seeded bugs: what the readable diff must mention. */
+  readonly mutantDiffs?: Readonly<Record<string, RegExp>>;
+  /** Random traces the manifest must hold at least (default 200). */
+  readonly minRandomTraces?: number;
+}
+
+export function conformanceSuite(p: Protocol, expectations: SuiteExpectations = {}): void {
+  describe(`${p.title} conformance`, () => {
+    let graph: TlcGraph;
+    beforeAll(async () => {
+      graph = await tlcStateGraph(p, 'conformance');
+    });
+
+    it("has TLC's state graph, state for state and edge for edge", () => {
+      const comparison = compareWithTlcGraph(p, graph, 'conformance');
+      expect(comparison.equal, formatGraphComparison(comparison)).toBe(true);
+      expect(comparison.tsStates).toBe(graph.tlc.distinctStates);
+    });
+
+    it('tells every seeded bug from the spec, with a readable diff', () => {
+      expect(p.mutants.length).toBeGreaterThanOrEqual(3);
+      for (const verdict of checkMutants(p, graph, 'conformance')) {
+        expect(verdict.caught, `mutant ${verdict.name} escaped`).toBe(true);
+        const text = formatGraphComparison(verdict.comparison);
+        expect(text).toMatch(/They part after \d+ steps?|The initial states differ/);
+        expect(text).toMatch(/differs in:|has no \w+ step/);
+        const wanted = expectations.mutantDiffs?.[verdict.name];
+        if (wanted !== undefined) expect(text).toMatch(wanted);
+      }
+    });
+
+    it('replays every TLC trace step for step', () => {
+      const manifest = readManifest(p);
+      const random = manifest.traces.filter((t) => t.kind === 'random');
+      expect(random.length).toBeGreaterThanOrEqual(expectations.minRandomTraces ?? 200);
+      expect(Math.min(...random.map((t) => t.steps))).toBeGreaterThanOrEqual(30);
+      expect(manifest.traces.filter((t) => t.kind === 'target').map((t) => t.property).sort()).toEqual(p.targets.map((t) => t.property).sort());
+      const summary = replayTraces(p);
+      const failures = summary.failures.map((f) => formatReplayFailure(f.file, f.failure)).join('\n');
+      expect(summary.failed, failures).toBe(0);
+      expect(summary.replayed).toBe(manifest.traces.length);
+    });
+
+    it('refuses traces made from another version of the spec', () => {
+      const manifest = readManifest(p);
+      const [file] = Object.keys(manifest.spec);
+      const edited = { ...manifest, spec: { ...manifest.spec, [file]: '0'.repeat(64) } };
+      expect(() => checkTracesFresh(p, edited)).toThrow(new RegExp(`another version of ${file.replace('.', '\\.')}.*traces generate ${p.name}`));
+    });
+
+    it("holds its invariants on every reachable state, with TLC's counts", () => {
+      const result = exploreModel(p, 'conformance');
+      expect(result.outcome, `invariant ${result.violated} violated`).toBe('ok');
+      expect(result.distinctStates).toBe(graph.tlc.distinctStates);
+      expect(result.statesGenerated).toBe(graph.tlc.statesGenerated);
+      expect(result.depth).toBe(graph.tlc.depth);
+    });
+  });
+}

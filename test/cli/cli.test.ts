@@ -1,0 +1,105 @@
+// The command line as a user meets it: real processes, real TLC, exit codes and one-line errors.
+
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { exploreModel } from '../../src/conformance/checks.ts';
+import { raft } from '../../src/raft/index.ts';
+
+const root = join(dirname(new URL(import.meta.url).pathname), '..', '..');
+const fixtures = join(root, 'test', 'cli', 'fixtures');
+
+function cli(args: string[], env: NodeJS.ProcessEnv = process.env) {
+  const r = spawnSync(process.execPath, [join(root, 'bin', 'consensus-lab.js'), ...args], { cwd: root, env, encoding: 'utf8' });
+  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
+}
+
+/** A usage, input or environment error: exit 2, one line on stderr naming the problem, no stack trace. */
+function expectOneLineError(r: ReturnType<typeof cli>, pattern: RegExp): void {
+  expect(r.code).toBe(2);
+  const lines = r.stderr.trim().split('\n').filter((l) => !l.startsWith('npm warn'));
+  expect(lines).toHaveLength(1);
+  expect(lines[0]).toMatch(/^consensus-lab: /);
+  expect(lines[0]).toMatch(pattern);
+  expect(r.stderr).not.toMatch(/\n\s+at /);
+}
+
+describe('consensus-lab', () => {
+  it('prints its usage', () => {
+    const r = cli(['--help']);
+    expect(r.code).toBe(0);
+    expect(r.stdout).toMatch(/consensus-lab gate \[protocol\.\.\.\]/);
+  });
+
+  it('refuses what it does not know, in one line', () => {
+    expectOneLineError(cli(['frobnicate']), /unknown command "frobnicate"/);
+    expectOneLineError(cli(['explore', 'zab']), /no protocol named "zab": choose one of .*raft/);
+    expectOneLineError(cli(['explore', 'raft', '--bogus']), /Unknown option '--bogus'/);
+    expectOneLineError(cli(['explore', 'raft', '--model', 'huge']), /raft has no model "huge"/);
+    expectOneLineError(cli(['explore', 'raft', '--model', 'conformance', '--mutant', 'nope']), /raft has no mutant "nope": choose one of vote-ignores-log/);
+  });
+
+  it("checks a user's own spec with TLC, with counts a person can verify", () => {
+    const r = cli(['tlc', join(fixtures, 'Counter.tla'), '--config', join(fixtures, 'Counter.cfg'), '--json']);
+    expect(r.code).toBe(0);
+    const result = JSON.parse(r.stdout);
+    // 3 counters in 0..4: 5^3 states; a state whose counters sum to s is reached in s steps.
+    expect(result).toMatchObject({ ok: true, result: 'ok', distinctStates: 5 ** 3, depth: 3 * 4 + 1 });
+  });
+
+  it('names the file and line of a spec that does not parse', () => {
+    expectOneLineError(cli(['tlc', join(fixtures, 'Broken.tla'), '--config', join(fixtures, 'Broken.cfg')]), /Broken\.tla.*line 6|Broken\.tla:6/);
+  });
+
+  it('names a missing spec file', () => {
+    expectOneLineError(cli(['tlc', 'nowhere/Spec.tla']), /nowhere\/Spec\.tla: no such TLA\+ spec/);
+  });
+
+  it('names the file and line of a malformed trace', () => {
+    expectOneLineError(cli(['traces', 'replay', 'raft', join(fixtures, 'malformed.itf.json')]), /malformed\.itf\.json:4:/);
+  });
+
+  it('says what to install when java is missing', () => {
+    const bin = mkdtempSync(join(tmpdir(), 'no-java-'));
+    symlinkSync(process.execPath, join(bin, 'node'));
+    const r = cli(['tlc', 'raft', '--model', 'conformance'], { PATH: bin, HOME: process.env.HOME });
+    expectOneLineError(r, /java not found on PATH: install a JDK/);
+  });
+
+  it("explores a protocol's model and reports as JSON", () => {
+    const r = cli(['explore', 'raft', '--model', 'conformance', '--json', '--quiet']);
+    expect(r.code).toBe(0);
+    const result = JSON.parse(r.stdout);
+    const direct = exploreModel(raft, 'conformance');
+    expect(result).toMatchObject({ ok: true, protocol: 'raft', model: 'conformance', result: 'ok', distinctStates: direct.distinctStates, totalStates: direct.statesGenerated, depth: direct.depth });
+  });
+
+  it('fails a seeded bug with exit code 1 and the place where it parts from TLC', () => {
+    const r = cli(['conform', 'raft', '--mutant', 'vote-ignores-log', '--counts-model', 'conformance', '--quiet']);
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/graph \(conformance\) failed/);
+    expect(r.stdout).toMatch(/They part after \d+ steps/);
+    expect(r.stdout).toMatch(/Failed: raft\./);
+  });
+
+  it('gates, with one JSON object and JUnit XML', () => {
+    const junit = join(mkdtempSync(join(tmpdir(), 'junit-')), 'gate.xml');
+    const r = cli(['gate', 'raft', '--model', 'conformance', '--json', '--quiet', '--junit', junit]);
+    expect(r.code, r.stderr).toBe(0);
+    const gate = JSON.parse(r.stdout);
+    expect(gate.ok).toBe(true);
+    const [entry] = gate.protocols;
+    expect(entry.name).toBe('raft');
+    expect(entry.tlc).toMatchObject({ result: 'ok' });
+    expect(entry.explore.distinctStates).toBe(entry.tlc.distinctStates);
+    expect(entry.graph).toMatchObject({ equal: true });
+    expect(entry.graph.tsStates).toBe(entry.graph.tlcStates);
+    expect(entry.traces.failed).toBe(0);
+    expect(entry.traces.replayed).toBeGreaterThanOrEqual(200);
+    expect(entry.mutants.escaped).toEqual([]);
+    const xml = readFileSync(junit, 'utf8');
+    expect(xml).toMatch(/<testsuite name="raft" tests="\d+" failures="0"/);
+  });
+});
