@@ -4,7 +4,7 @@ import { UserError } from './core/errors.ts';
 import type { Protocol } from './core/protocol.ts';
 import { raft } from './raft/index.ts';
 
-export const PROTOCOLS: readonly Protocol[] = [raft as Protocol];
+export const PROTOCOLS: readonly Protocol[] = [raft];
 
 export function protocolNamed(name: string): Protocol {
   const found = PROTOCOLS.find((p) => p.name === name);

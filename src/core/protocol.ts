@@ -51,6 +51,14 @@ export interface Protocol<S = unknown, A = unknown> {
   readonly tlcOnlyModels?: readonly { readonly model: string; readonly description: string }[];
 }
 
+/**
+ * A protocol with its state and action types forgotten, as the shared machinery (which only
+ * hands a model back what the model gave it) and the registry hold it.
+ */
+export function defineProtocol<S, A>(p: Protocol<S, A>): Protocol {
+  return p as unknown as Protocol;
+}
+
 /** The .cfg of a protocol's model: specs/<dir>/<protocol>.<model>.cfg. */
 export function modelConfigPath(p: Protocol, model: ModelName): string {
   return join(repoRoot(), p.specDir, `${p.name}.${model}.cfg`);

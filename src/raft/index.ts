@@ -1,6 +1,6 @@
 // Raft as a protocol of consensus-lab: its spec, its models, its cluster model.
 
-import type { Protocol } from '../core/protocol.ts';
+import { defineProtocol } from '../core/protocol.ts';
 import { constantInt, constantModelValue, constantModelValues } from '../core/tla/constants.ts';
 import type { TlaValue } from '../core/tla/value.ts';
 import type { ClusterModel } from '../explore/model.ts';
@@ -39,7 +39,7 @@ export function createRaftModel(
   };
 }
 
-export const raft: Protocol<RaftCluster, RaftAction> = {
+export const raft = defineProtocol<RaftCluster, RaftAction>({
   name: 'raft',
   title: 'Raft',
   specDir: 'specs/raft',
@@ -72,4 +72,4 @@ export const raft: Protocol<RaftCluster, RaftAction> = {
       model: 'targets',
     },
   ],
-};
+});
