@@ -3,21 +3,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../../src/core/errors.ts';
 import { parseCfg, readCfg } from '../../../src/core/tla/cfg.ts';
 import { bool, int, modelValue, set, str } from '../../../src/core/tla/value.ts';
 import type { TlaValue } from '../../../src/core/tla/value.ts';
 import { arbitraryIdentifier } from './arbitrary.ts';
+import { errorOf } from '../../support/errors.ts';
 
-function errorOf(run: () => unknown): InputError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof InputError) return error;
-    throw error;
-  }
-  throw new Error('expected an InputError');
-}
 
 const KEYWORDS = [
   'CONSTANT',

@@ -9,16 +9,8 @@ import type { DotGraph } from '../../../src/core/tla/dot.ts';
 import { bool, int, record, set, showState, stateKey, str, tuple } from '../../../src/core/tla/value.ts';
 import type { TlaState } from '../../../src/core/tla/value.ts';
 import { arbitraryTlaState } from './arbitrary.ts';
+import { errorOf } from '../../support/errors.ts';
 
-function errorOf(run: () => unknown): InputError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof InputError) return error;
-    throw error;
-  }
-  throw new Error('expected an InputError');
-}
 
 // `-dump dot,actionlabels` output of TLC 2.18.
 const SMALL = String.raw`strict digraph DiskGraph {

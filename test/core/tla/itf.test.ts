@@ -1,20 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../../src/core/errors.ts';
 import { readItf, writeItf } from '../../../src/core/tla/itf.ts';
 import type { ItfTrace } from '../../../src/core/tla/itf.ts';
 import { bool, fn, int, modelValue, record, seq, set, stateKey, str, tuple } from '../../../src/core/tla/value.ts';
 import { arbitraryIdentifier, arbitraryStatesOver } from './arbitrary.ts';
+import { errorOf } from '../../support/errors.ts';
 
-function errorOf(run: () => unknown): InputError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof InputError) return error;
-    throw error;
-  }
-  throw new Error('expected an InputError');
-}
 
 // The example of ADR-015, abridged.
 const ADR_EXAMPLE = `{

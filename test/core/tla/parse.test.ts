@@ -1,20 +1,11 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../../src/core/errors.ts';
 import { lineAndColumn, parseState, parseValue, unescapeTlaString } from '../../../src/core/tla/parse.ts';
 import { bool, fn, int, modelValue, record, seq, set, showState, stateKey, str, tuple } from '../../../src/core/tla/value.ts';
 import type { TlaValue } from '../../../src/core/tla/value.ts';
 import { arbitraryTlaState, arbitraryTlaValue } from './arbitrary.ts';
+import { errorOf } from '../../support/errors.ts';
 
-function errorOf(run: () => unknown): InputError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof InputError) return error;
-    throw error;
-  }
-  throw new Error('expected an InputError');
-}
 
 describe('parseValue', () => {
   it('reads scalars', () => {

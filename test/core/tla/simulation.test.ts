@@ -1,19 +1,10 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../../../src/core/errors.ts';
 import { parseSimulationTrace } from '../../../src/core/tla/simulation.ts';
 import { fn, int, modelValue, record, seq, showState, stateKey, str, tuple } from '../../../src/core/tla/value.ts';
 import { arbitraryIdentifier, arbitraryStatesOver } from './arbitrary.ts';
+import { errorOf } from '../../support/errors.ts';
 
-function errorOf(run: () => unknown): InputError {
-  try {
-    run();
-  } catch (error) {
-    if (error instanceof InputError) return error;
-    throw error;
-  }
-  throw new Error('expected an InputError');
-}
 
 // Written by TLC 2.18 with -simulate file=/tmp/t1/sim/tr,num=1 -depth 2.
 const SMALL = String.raw`---------------- MODULE /tmp/t1/sim/tr_0_0 -----------------
