@@ -141,14 +141,22 @@ describe('runTlc', () => {
 
   it('stops TLC at the timeout, leaving no java process and no metadir', async () => {
     const java = pidCollector();
-    const before = new Set(readdirSync(tmpdir()).filter((name) => name.startsWith('consensus-lab-tlc-')));
-    const result = await runTlc({ spec: fixture('Huge.tla'), timeoutSeconds: 2, workers: 'auto', onLine: java.onLine });
-    expect(result).toMatchObject({ outcome: 'error', error: 'TLC timed out after 2s' });
-    expect(result.seconds).toBeGreaterThanOrEqual(2);
+    // A temporary folder of this test's own: other test files run TLC at the same time.
+    const previous = process.env.TMPDIR;
+    const scratch = mkdtempSync(join(tmpdir(), 'timeout-test-'));
+    process.env.TMPDIR = scratch;
+    try {
+      const result = await runTlc({ spec: fixture('Huge.tla'), timeoutSeconds: 2, workers: 'auto', onLine: java.onLine });
+      expect(result).toMatchObject({ outcome: 'error', error: 'TLC timed out after 2s' });
+      expect(result.seconds).toBeGreaterThanOrEqual(2);
+    } finally {
+      if (previous === undefined) delete process.env.TMPDIR;
+      else process.env.TMPDIR = previous;
+    }
     const pid = java.pid();
     expect(pid).toBeDefined();
     expect(await waitUntilGone(pid!)).toBe(true);
-    expect(readdirSync(tmpdir()).filter((name) => name.startsWith('consensus-lab-tlc-') && !before.has(name))).toEqual([]);
+    expect(readdirSync(scratch)).toEqual([]);
   }, 20_000);
 
   it('stops TLC when aborted, and rejects with the abort reason', async () => {
