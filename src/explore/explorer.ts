@@ -18,7 +18,7 @@ export interface ExploreProgress {
 }
 
 export interface ExploreOptions {
-  /** Check the model's invariants on every new state (default true). */
+  /** Check the model's invariants on every new state, and its action properties on every step (default true). */
   readonly checkInvariants?: boolean;
   /** Stop with outcome 'limit' beyond this many distinct states. */
   readonly maxStates?: number;
@@ -34,9 +34,10 @@ export interface TraceStep<S, A> {
 }
 
 export interface ExploreResult<S, A> {
-  readonly outcome: 'ok' | 'invariant' | 'limit';
+  readonly outcome: 'ok' | 'invariant' | 'property' | 'limit';
+  /** The invariant or action property violated. */
   readonly violated?: string;
-  /** The shortest behaviour that ends in the violation. */
+  /** The shortest behaviour that ends in the violation (for an action property, a shortest one to the step that breaks it). */
   readonly counterexample?: readonly TraceStep<S, A>[];
   readonly distinctStates: number;
   readonly statesGenerated: number;
@@ -61,14 +62,22 @@ export function explore<S, A>(model: ClusterModel<S, A>, options: ExploreOptions
   let edgeCount = 0;
   let depth = 0;
   let violation: { name: string; id: number } | undefined;
+  let brokenStep: { name: string; from: number; step: Step<S, A> } | undefined;
+  const actionProperties = checkInvariants ? (model.actionProperties ?? []) : [];
 
   const elapsed = () => (performance.now() - started) / 1000;
   const result = (outcome: ExploreResult<S, A>['outcome']): ExploreResult<S, A> => {
     const seconds = elapsed();
+    const counterexample =
+      violation !== undefined
+        ? traceTo(model, violation.id, keys, parents)
+        : brokenStep !== undefined
+          ? [...traceTo(model, brokenStep.from, keys, parents), { action: brokenStep.step.action, state: brokenStep.step.next }]
+          : undefined;
     return {
       outcome,
-      violated: violation?.name,
-      counterexample: violation === undefined ? undefined : traceTo(model, violation.id, keys, parents),
+      violated: violation?.name ?? brokenStep?.name,
+      counterexample,
       distinctStates: keys.length,
       statesGenerated,
       edges: edgeCount,
@@ -110,8 +119,16 @@ export function explore<S, A>(model: ClusterModel<S, A>, options: ExploreOptions
     const state = queue[head] as S;
     queue[head] = undefined; // the queue is the explorer's largest consumer of memory
     const seen = new Set<string>();
-    for (const { action, next } of model.successors(state) as Step<S, A>[]) {
+    for (const step of model.successors(state) as Step<S, A>[]) {
+      const { action, next } = step;
       statesGenerated++;
+      for (const property of actionProperties) {
+        if (!property.holds(state, next)) {
+          brokenStep = { name: property.name, from: head, step };
+          depth = Math.max(depth, levelOf(head, parents) + 1);
+          return result('property');
+        }
+      }
       const key = model.key(next);
       let to = ids.get(key);
       if (to === undefined) {

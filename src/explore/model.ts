@@ -17,6 +17,17 @@ export interface Invariant<S> {
 }
 
 /**
+ * A property of steps rather than states, TLA+'s [][P]_vars, where P relates a state to its
+ * successor (a learner's decision never changes; a promise never goes back). TLC checks it as
+ * a PROPERTY; the explorer checks it on every step it takes.
+ */
+export interface ActionProperty<S> {
+  /** The name of the TLA+ action property it mirrors, e.g. "Integrity". */
+  readonly name: string;
+  readonly holds: (before: S, after: S) => boolean;
+}
+
+/**
  * A cluster model: the whole system (nodes, network, bounds) as one state machine whose steps
  * are the TLA+ spec's actions, with the same enabling conditions (including the MC module's
  * bounds), so that its reachable graph can be compared with TLC's.
@@ -31,6 +42,7 @@ export interface ClusterModel<S, A> {
    */
   key(state: S): string;
   readonly invariants: readonly Invariant<S>[];
+  readonly actionProperties?: readonly ActionProperty<S>[];
   /** The TLA+ action name, as TLC labels edges in `-dump dot,actionlabels`. */
   actionName(action: A): string;
   /** The action as the trace models' history variable records it: [name |-> "...", params |-> [...]]. */

@@ -60,6 +60,14 @@ describe('explore', () => {
     );
   });
 
+  it('checks action properties on every step, with a shortest trace to the breaking step', () => {
+    const model = { ...counters(3), actionProperties: [{ name: 'NeverBack', holds: ([x]: [number, number], [x2]: [number, number]) => x2 >= x }] };
+    const r = explore(model);
+    expect(r.outcome).toBe('property');
+    expect(r.violated).toBe('NeverBack');
+    expect(r.counterexample?.map((s) => s.action)).toEqual([undefined, 'IncX', 'Reset']);
+  });
+
   it('reports progress while it runs', () => {
     const seen: number[] = [];
     explore(counters(60), { onProgress: (p) => seen.push(p.distinctStates), progressIntervalMs: 0 });

@@ -53,7 +53,14 @@ export function tlcSummary(r: TlcResult): string {
 }
 
 export function exploreSummary(r: ExploreResult<unknown, unknown>): string {
-  const verdict = r.outcome === 'ok' ? 'ok' : r.outcome === 'invariant' ? `invariant ${r.violated} violated` : 'stopped at the state limit';
+  const verdict =
+    r.outcome === 'ok'
+      ? 'ok'
+      : r.outcome === 'invariant'
+        ? `invariant ${r.violated} violated`
+        : r.outcome === 'property'
+          ? `action property ${r.violated} violated`
+          : 'stopped at the state limit';
   return `${verdict}; ${count(r.distinctStates)} distinct states, ${count(r.statesGenerated)} generated, ${count(r.edges)} edges, depth ${r.depth}, ${secs(r.seconds)}, ${count(Math.round(r.statesPerSecond))} states/s`;
 }
 

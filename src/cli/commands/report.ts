@@ -89,7 +89,7 @@ export async function checkProtocol(p: Protocol, o: CheckOptions): Promise<Proto
     summary:
       ex.outcome === 'ok'
         ? `${count(ex.distinctStates)} distinct, ${count(ex.statesGenerated)} generated, depth ${ex.depth}, ${count(Math.round(ex.statesPerSecond))} states/s`
-        : `invariant ${ex.violated} violated after ${ex.counterexample?.length} states`,
+        : `${ex.outcome === 'property' ? 'action property' : 'invariant'} ${ex.violated} violated after ${ex.counterexample?.length} states`,
     details: ex.outcome === 'ok' ? undefined : formatExploreTrace(model, ex),
     seconds: ex.seconds,
   });
