@@ -37,35 +37,27 @@ export interface RaftCluster {
   readonly messages: Bag<RaftMessage>;
 }
 
-/**
- * A step of the spec's Next, with its parameters. A message step's parameters are the
- * receiver i and the sender j, as in Raft.tla; m is the message it took.
- */
+/** A step of the spec's Next, with its parameters. */
 export type RaftAction =
   | { readonly name: 'Timeout'; readonly i: ServerId }
-  | MessageAction<'HandleRequestVoteRequest'>
-  | MessageAction<'HandleRequestVoteResponse'>
+  | MessageStep<'HandleRequestVoteRequest'>
+  | MessageStep<'HandleRequestVoteResponse'>
   | { readonly name: 'BecomeLeader'; readonly i: ServerId }
   | { readonly name: 'ClientRequest'; readonly i: ServerId; readonly v: Value }
   | { readonly name: 'AppendEntries'; readonly i: ServerId; readonly j: ServerId }
-  | MessageAction<'HandleAppendEntriesRequest'>
-  | MessageAction<'HandleAppendEntriesResponse'>
+  | MessageStep<'HandleAppendEntriesRequest'>
+  | MessageStep<'HandleAppendEntriesResponse'>
   | { readonly name: 'AdvanceCommitIndex'; readonly i: ServerId }
   | { readonly name: 'Restart'; readonly i: ServerId }
-  | NetworkAction<'DropMessage'>
-  | NetworkAction<'DuplicateMessage'>;
+  | MessageStep<'DropMessage'>
+  | MessageStep<'DuplicateMessage'>;
 
-interface MessageAction<Name extends string> {
-  readonly name: Name;
-  /** The receiver. */
-  readonly i: ServerId;
-  /** The sender. */
-  readonly j: ServerId;
-  readonly m: RaftMessage;
-}
-
-/** The network acts on a message from i to j. */
-interface NetworkAction<Name extends string> {
+/**
+ * A step that takes a message m: its parameters are, as in Raft.tla, the two servers at its
+ * ends (the receiver i and the sender j for a handler, the sender i and the receiver j for the
+ * network's steps); m says which message it took.
+ */
+interface MessageStep<Name extends string> {
   readonly name: Name;
   readonly i: ServerId;
   readonly j: ServerId;
