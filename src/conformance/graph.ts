@@ -8,7 +8,7 @@
 // Stopping there keeps a broken model (a mutant) from exploring a state space of its own.
 
 import type { DotGraph } from '../core/tla/dot.ts';
-import { stateKey } from '../core/tla/value.ts';
+import { showState, stateKey } from '../core/tla/value.ts';
 import type { TlaState } from '../core/tla/value.ts';
 import type { ClusterModel } from '../explore/model.ts';
 import { diffStates, formatAction, formatDifferences } from './diff.ts';
@@ -180,7 +180,7 @@ export function compareGraphs<S, A>(
           };
         }),
       ];
-      return result({ path, state: stateText(tlaOf[id]), steps });
+      return result({ path, state: showState(tlaOf[id]), steps });
     }
     options.onProgress?.(head + 1);
   }
@@ -194,13 +194,6 @@ function splitEdge(edge: string): [string, string] {
 
 function nearestDifferences(candidates: ValueDifference[][]): ValueDifference[] | undefined {
   return candidates.sort((a, b) => a.length - b.length)[0];
-}
-
-function stateText(state: TlaState): string {
-  return Object.keys(state)
-    .sort()
-    .map((name) => `/\\ ${name} = ${state[name].key}`)
-    .join('\n');
 }
 
 /** The comparison as a person reads it. */
