@@ -5,6 +5,8 @@
 // same messages are the same sequence of entries, whatever order they were sent in, and their
 // keys are equal. Bags are small (a handful of messages), so sorted arrays beat hash maps here.
 
+import { searchByKey } from './sorted.ts';
+
 export interface BagEntry<T> {
   readonly key: string;
   readonly item: T;
@@ -23,7 +25,7 @@ export class Bag<T> {
 
   /** The bag with `copies` more copies of item, whose key is `key`. */
   add(item: T, key: string, copies = 1): Bag<T> {
-    const at = this.search(key);
+    const at = searchByKey(this.entries, key);
     const entries = this.entries.slice();
     if (at >= 0) entries[at] = { ...entries[at], count: entries[at].count + copies };
     else entries.splice(~at, 0, { key, item, count: copies });
@@ -32,7 +34,7 @@ export class Bag<T> {
 
   /** The bag with one copy fewer of the item with this key; an item with no copies left is gone. */
   remove(key: string): Bag<T> {
-    const at = this.search(key);
+    const at = searchByKey(this.entries, key);
     if (at < 0) throw new RangeError(`no message ${key} in the bag`);
     const entries = this.entries.slice();
     if (entries[at].count === 1) entries.splice(at, 1);
@@ -41,7 +43,7 @@ export class Bag<T> {
   }
 
   count(key: string): number {
-    const at = this.search(key);
+    const at = searchByKey(this.entries, key);
     return at >= 0 ? this.entries[at].count : 0;
   }
 
@@ -55,19 +57,5 @@ export class Bag<T> {
   get key(): string {
     if (this.cachedKey === undefined) this.cachedKey = this.entries.map((e) => `${e.key}*${e.count}`).join(';');
     return this.cachedKey;
-  }
-
-  /** Binary search: the entry's index, or the bitwise complement of where it would go. */
-  private search(key: string): number {
-    let lo = 0;
-    let hi = this.entries.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >>> 1;
-      const k = this.entries[mid].key;
-      if (k < key) lo = mid + 1;
-      else if (k > key) hi = mid - 1;
-      else return mid;
-    }
-    return ~lo;
   }
 }

@@ -11,31 +11,14 @@ import type { RaftAction, RaftCluster, RaftClusterConfig } from '../../src/raft/
 import { RAFT_INVARIANTS } from '../../src/raft/invariants.ts';
 import { clusterToTla } from '../../src/raft/tla.ts';
 import { raftConfig } from './support.ts';
+import { runSchedule } from '../../src/explore/schedule.ts';
+import type { ScheduleRun } from '../../src/explore/schedule.ts';
 
 /** A schedule is a list of choices; each picks one of the enabled actions, modulo their number. */
 const schedule = (maxLength: number) => fc.array(fc.nat(), { minLength: 1, maxLength });
 
-interface Run {
-  readonly states: RaftCluster[];
-  readonly actions: RaftAction[];
-  readonly broken?: string;
-}
-
-function run(cfg: RaftClusterConfig, choices: readonly number[]): Run {
-  let state = initialCluster(cfg);
-  const states = [state];
-  const actions: RaftAction[] = [];
-  for (const choice of choices) {
-    const next = successors(cfg, state);
-    if (next.length === 0) break;
-    const step = next[choice % next.length];
-    state = step.next;
-    states.push(state);
-    actions.push(step.action);
-    const broken = RAFT_INVARIANTS.find((inv) => !inv.holds(state));
-    if (broken !== undefined) return { states, actions, broken: broken.name };
-  }
-  return { states, actions };
+function run(cfg: RaftClusterConfig, choices: readonly number[]): ScheduleRun<RaftCluster, RaftAction> {
+  return runSchedule({ initialStates: [initialCluster(cfg)], successors: (c) => successors(cfg, c), invariants: RAFT_INVARIANTS }, choices);
 }
 
 describe('Raft under random schedules', () => {

@@ -31,3 +31,12 @@ export function constantModelValues(constants: ReadonlyMap<string, TlaValue>, na
   }
   return v.elems.map((e) => (e.kind === 'model' ? e.name : ''));
 }
+
+/** A set of integers (a .cfg's `Proposer = {1, 2}`), in increasing order: for numbered servers. */
+export function constantInts(constants: ReadonlyMap<string, TlaValue>, name: string): number[] {
+  const v = constant(constants, name);
+  if (v.kind !== 'set' || !v.elems.every((e) => e.kind === 'int')) {
+    throw new UserError(`the constant ${name} must be a set of integers, not ${v.key}`);
+  }
+  return v.elems.map((e) => (e.kind === 'int' ? e.value : 0)).sort((a, b) => a - b);
+}
