@@ -1,0 +1,253 @@
+// The Multi-Paxos reducers: one agent's state and one event in, its new state and the messages
+// it sends out. Pure: no clocks, no I/O, no randomness; the drivers (src/multipaxos/cluster.ts,
+// the explorer, the simulator) own time and the network. A server that plays several roles runs
+// one reducer per role.
+//
+// One function per action of specs/paxos/MultiPaxos.tla, with the same name, in the same order.
+// Each returns undefined where the action is not enabled.
+
+import { match } from 'ts-pattern';
+import { ballotLess, highest, sameBallot } from '../paxos/ballot.ts';
+import type { Ballot, BallotOrder } from '../paxos/ballot.ts';
+import type {
+  Accept,
+  Accepted,
+  AcceptedEntry,
+  AcceptorEvent,
+  AcceptorState,
+  Ack,
+  Command,
+  Decision,
+  PendingEntry,
+  Prepare,
+  PromiseMessage,
+  PromiseRecord,
+  ProposerEvent,
+  ProposerState,
+  ReplicaEvent,
+  ReplicaState,
+  ServerId,
+  Transition,
+} from './types.ts';
+
+/**
+ * The judgements Multi-Paxos's safety rests on, gathered so that a seeded bug
+ * (src/multipaxos/mutants.ts) can replace one of them and the conformance suite must notice.
+ */
+export interface MultiPaxosRules {
+  /** The order of ballots: is b below c? */
+  ballotLess: BallotOrder;
+  /** Do these acceptors (without duplicates) make a quorum of all of them? */
+  isQuorum(acceptors: readonly ServerId[], all: readonly ServerId[]): boolean;
+  /** MultiPaxos.tla Reproposals: the log a new leader starts with, given the logs its promises report. */
+  reproposals(reported: readonly (readonly AcceptedEntry[])[], less: BallotOrder, noop: Command): Command[];
+  /** MultiPaxos.tla Execute: a replica's log after executing the known slots that follow it without a gap. */
+  execute(log: readonly Command[], known: readonly PendingEntry[]): Command[];
+}
+
+/** The value of the highest ballot reported for each slot, by slot. */
+export function highestBySlot(reported: readonly (readonly AcceptedEntry[])[], less: BallotOrder): Map<number, Command> {
+  const bySlot = new Map<number, AcceptedEntry[]>();
+  for (const log of reported) for (const e of log) bySlot.set(e.slot, [...(bySlot.get(e.slot) ?? []), e]);
+  return new Map([...bySlot].map(([slot, entries]) => [slot, highest(entries, less).val]));
+}
+
+export const MULTIPAXOS_RULES: MultiPaxosRules = {
+  ballotLess,
+  isQuorum: (acceptors, all) => acceptors.length * 2 > all.length,
+  reproposals: (reported, less, noop) => {
+    const values = highestBySlot(reported, less);
+    const last = Math.max(0, ...values.keys());
+    return Array.from({ length: last }, (_, i) => values.get(i + 1) ?? noop);
+  },
+  execute: (log, known) => {
+    const out = [...log];
+    for (let next = known.find((e) => e.slot === out.length + 1); next !== undefined; next = known.find((e) => e.slot === out.length + 1)) {
+      out.push(next.val);
+    }
+    return out;
+  },
+};
+
+export interface MultiPaxosConfig {
+  /** Every proposer, acceptor and replica, sorted. */
+  readonly proposers: readonly ServerId[];
+  readonly acceptors: readonly ServerId[];
+  readonly replicas: readonly ServerId[];
+  /** The rounds proposers go through, in increasing order. */
+  readonly rounds: readonly number[];
+  /** The slots of the log, in increasing order (1 .. n). */
+  readonly slots: readonly number[];
+  /** The command that does nothing. */
+  readonly noop: Command;
+  readonly rules: MultiPaxosRules;
+}
+
+// ---- helpers (MultiPaxos.tla's Helpers section) ----------------------------------------------
+
+export function ballotOf(p: ProposerState): Ballot {
+  return { round: p.round, proposer: p.id };
+}
+
+function above(cfg: MultiPaxosConfig, b: Ballot, promised: Ballot | null): boolean {
+  return promised === null || cfg.rules.ballotLess(promised, b);
+}
+
+function atLeast(cfg: MultiPaxosConfig, b: Ballot, promised: Ballot | null): boolean {
+  return promised === null || !cfg.rules.ballotLess(b, promised);
+}
+
+function unique(ids: readonly ServerId[]): ServerId[] {
+  return [...new Set(ids)].sort((a, b) => a - b);
+}
+
+export const entryKey = (e: AcceptedEntry) => `${e.slot}=${e.bal.round}.${e.bal.proposer}:${e.val}`;
+export const acceptedLogKey = (log: readonly AcceptedEntry[]) => log.map(entryKey).join(',');
+export const promiseKey = (r: PromiseRecord) => `${r.acceptor}/${acceptedLogKey(r.accepted)}`;
+
+function byKey<T>(key: (x: T) => string): (a: T, b: T) => number {
+  return (a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
+}
+
+/** A sorted list without duplicates, as a set, with x added. */
+function withElement<T>(xs: readonly T[], x: T, key: (x: T) => string, order: (a: T, b: T) => number): readonly T[] {
+  const k = key(x);
+  if (xs.some((y) => key(y) === k)) return xs;
+  return [...xs, x].sort(order);
+}
+
+const ackKey = (a: Ack) => `${a.slot}/${a.acceptor}`;
+const ackOrder = (a: Ack, b: Ack) => a.slot - b.slot || a.acceptor - b.acceptor;
+
+/** MultiPaxos.tla AcksAt(p, s). */
+export function acksAt(p: ProposerState, slot: number): ServerId[] {
+  return p.acks.filter((x) => x.slot === slot).map((x) => x.acceptor);
+}
+
+export function initialProposer(id: ServerId): ProposerState {
+  return { id, round: 0, phase: 'Idle', promises: [], proposals: [], acks: [] };
+}
+
+export function initialAcceptor(id: ServerId): AcceptorState {
+  return { id, promised: null, accepted: [] };
+}
+
+export function initialReplica(id: ServerId): ReplicaState {
+  return { id, log: [], pending: [] };
+}
+
+// ---- actions -----------------------------------------------------------------------------------
+
+/** MultiPaxos.tla Phase1a(p): start a ballot in the next round, for all slots, and ask every acceptor. */
+export function Phase1a(cfg: MultiPaxosConfig, p: ProposerState): Transition<ProposerState> | undefined {
+  const round = cfg.rounds.find((r) => r > p.round);
+  if (round === undefined) return undefined;
+  const ballot: Ballot = { round, proposer: p.id };
+  return {
+    node: { ...p, round, phase: 'Phase1', promises: [], proposals: [], acks: [] },
+    sent: cfg.acceptors.map((a): Prepare => ({ type: 'Prepare', ballot, source: p.id, dest: a })),
+  };
+}
+
+/** MultiPaxos.tla HandlePrepare(a, p): promise a ballot above the promise, for every slot, reporting everything accepted. */
+export function HandlePrepare(cfg: MultiPaxosConfig, a: AcceptorState, m: Prepare): Transition<AcceptorState> {
+  if (!above(cfg, m.ballot, a.promised)) return { node: a, sent: [] };
+  const promise: PromiseMessage = { type: 'Promise', ballot: m.ballot, accepted: a.accepted, source: a.id, dest: m.source };
+  return { node: { ...a, promised: m.ballot }, sent: [promise] };
+}
+
+/** MultiPaxos.tla HandlePromise(p, a): count a promise for the current ballot while gathering them. */
+export function HandlePromise(cfg: MultiPaxosConfig, p: ProposerState, m: PromiseMessage): Transition<ProposerState> {
+  if (p.phase !== 'Phase1' || !sameBallot(m.ballot, ballotOf(p))) return { node: p, sent: [] };
+  const promises = withElement(p.promises, { acceptor: m.source, accepted: m.accepted }, promiseKey, byKey(promiseKey));
+  return { node: { ...p, promises }, sent: [] };
+}
+
+/** MultiPaxos.tla AcceptRequests(p, s, v): the Accept requests for slot s of the leader's ballot. */
+function acceptRequests(cfg: MultiPaxosConfig, p: ProposerState, slot: number, value: Command): Accept[] {
+  const ballot = ballotOf(p);
+  return cfg.acceptors.map((a): Accept => ({ type: 'Accept', ballot, slot, value, source: p.id, dest: a }));
+}
+
+/** MultiPaxos.tla BecomeLeader(p): promised by a quorum, lead: propose again what is reported, no-ops in the gaps. */
+export function BecomeLeader(cfg: MultiPaxosConfig, p: ProposerState): Transition<ProposerState> | undefined {
+  if (p.phase !== 'Phase1' || !cfg.rules.isQuorum(unique(p.promises.map((r) => r.acceptor)), cfg.acceptors)) return undefined;
+  const proposals = cfg.rules.reproposals(
+    p.promises.map((r) => r.accepted),
+    cfg.rules.ballotLess,
+    cfg.noop,
+  );
+  const node: ProposerState = { ...p, phase: 'Leader', proposals, promises: [] };
+  return { node, sent: proposals.flatMap((v, i) => acceptRequests(cfg, node, i + 1, v)) };
+}
+
+/** MultiPaxos.tla Propose(p, c): phase 2a: a leader proposes a client's command in the next slot, unless it already has. */
+export function Propose(cfg: MultiPaxosConfig, p: ProposerState, c: Command): Transition<ProposerState> | undefined {
+  const slot = p.proposals.length + 1;
+  if (p.phase !== 'Leader' || !cfg.slots.includes(slot) || p.proposals.includes(c)) return undefined;
+  return { node: { ...p, proposals: [...p.proposals, c] }, sent: acceptRequests(cfg, p, slot, c) };
+}
+
+/** MultiPaxos.tla HandleAccept(a, p): accept a slot's command in a ballot no lower than the promise; tell the leader. */
+export function HandleAccept(cfg: MultiPaxosConfig, a: AcceptorState, m: Accept): Transition<AcceptorState> {
+  if (!atLeast(cfg, m.ballot, a.promised)) return { node: a, sent: [] };
+  const entry: AcceptedEntry = { slot: m.slot, bal: m.ballot, val: m.value };
+  const accepted = [...a.accepted.filter((e) => e.slot !== m.slot), entry].sort((x, y) => x.slot - y.slot);
+  const reply: Accepted = { type: 'Accepted', ballot: m.ballot, slot: m.slot, value: m.value, source: a.id, dest: m.source };
+  return { node: { ...a, promised: m.ballot, accepted }, sent: [reply] };
+}
+
+/** MultiPaxos.tla HandleAccepted(p, a): count an acceptance of the current ballot; a quorum chooses the slot, which p tells every replica. */
+export function HandleAccepted(cfg: MultiPaxosConfig, p: ProposerState, m: Accepted): Transition<ProposerState> {
+  const counts = p.phase === 'Leader' && sameBallot(m.ballot, ballotOf(p)) && !cfg.rules.isQuorum(acksAt(p, m.slot), cfg.acceptors);
+  if (!counts) return { node: p, sent: [] };
+  const acks = withElement(p.acks, { slot: m.slot, acceptor: m.source }, ackKey, ackOrder);
+  const node = { ...p, acks };
+  if (!cfg.rules.isQuorum(acksAt(node, m.slot), cfg.acceptors)) return { node, sent: [] };
+  return {
+    node,
+    sent: cfg.replicas.map((r): Decision => ({ type: 'Decision', slot: m.slot, value: m.value, source: p.id, dest: r })),
+  };
+}
+
+/** MultiPaxos.tla HandleDecision(r, p): learn a slot's command and execute what follows the log without a gap. */
+export function HandleDecision(cfg: MultiPaxosConfig, r: ReplicaState, m: Decision): Transition<ReplicaState> {
+  if (m.slot <= r.log.length || r.pending.some((e) => e.slot === m.slot)) return { node: r, sent: [] };
+  const known = [...r.pending, { slot: m.slot, val: m.value }].sort((x, y) => x.slot - y.slot);
+  const log = cfg.rules.execute(r.log, known);
+  return { node: { ...r, log, pending: known.filter((e) => e.slot > log.length) }, sent: [] };
+}
+
+/** MultiPaxos.tla Restart(a): crash and restart with the promise and accepted values, which are on stable storage. */
+export function Restart(cfg: MultiPaxosConfig, a: AcceptorState): Transition<AcceptorState> {
+  return { node: a, sent: [] };
+}
+
+// ---- the reducers -----------------------------------------------------------------------------
+
+/** The proposer's reducer: what `event` does to it; undefined if it is not enabled. */
+export function stepProposer(cfg: MultiPaxosConfig, p: ProposerState, event: ProposerEvent): Transition<ProposerState> | undefined {
+  return match(event)
+    .with({ type: 'Phase1a' }, () => Phase1a(cfg, p))
+    .with({ type: 'Receive', message: { type: 'Promise' } }, ({ message }) => HandlePromise(cfg, p, message))
+    .with({ type: 'BecomeLeader' }, () => BecomeLeader(cfg, p))
+    .with({ type: 'Propose' }, ({ command }) => Propose(cfg, p, command))
+    .with({ type: 'Receive', message: { type: 'Accepted' } }, ({ message }) => HandleAccepted(cfg, p, message))
+    .exhaustive();
+}
+
+/** The acceptor's reducer. */
+export function stepAcceptor(cfg: MultiPaxosConfig, a: AcceptorState, event: AcceptorEvent): Transition<AcceptorState> {
+  return match(event)
+    .with({ type: 'Receive', message: { type: 'Prepare' } }, ({ message }) => HandlePrepare(cfg, a, message))
+    .with({ type: 'Receive', message: { type: 'Accept' } }, ({ message }) => HandleAccept(cfg, a, message))
+    .with({ type: 'Restart' }, () => Restart(cfg, a))
+    .exhaustive();
+}
+
+/** The replica's reducer. */
+export function stepReplica(cfg: MultiPaxosConfig, r: ReplicaState, event: ReplicaEvent): Transition<ReplicaState> {
+  return match(event.message)
+    .with({ type: 'Decision' }, (m) => HandleDecision(cfg, r, m))
+    .exhaustive();
+}

@@ -1,0 +1,232 @@
+// The Paxos reducers: one agent's state and one event in, its new state and the messages it
+// sends out. Pure: no clocks, no I/O, no randomness; the drivers (src/paxos/cluster.ts, the
+// explorer, the simulator) own time and the network. A server that plays several roles runs
+// one reducer per role.
+//
+// One function per action of specs/paxos/Paxos.tla, with the same name, in the same order.
+// Each returns undefined where the action is not enabled.
+
+import { match } from 'ts-pattern';
+import { ballotLess, highest, sameBallot } from './ballot.ts';
+import type { Ballot, BallotOrder } from './ballot.ts';
+import type {
+  Accept,
+  Accepted,
+  AcceptedValue,
+  AcceptorEvent,
+  AcceptorState,
+  Decided,
+  LearnerEvent,
+  LearnerState,
+  Prepare,
+  PromiseMessage,
+  PromiseRecord,
+  ProposerEvent,
+  ProposerState,
+  ServerId,
+  Transition,
+  Tally,
+  Value,
+} from './types.ts';
+
+/**
+ * The judgements Paxos's safety rests on, gathered so that a seeded bug (src/paxos/mutants.ts)
+ * can replace one of them and the conformance suite must notice.
+ */
+export interface PaxosRules {
+  /** The order of ballots (Paxos.tla Less): is b below c? */
+  ballotLess: BallotOrder;
+  /** Do these acceptors (without duplicates) make a quorum of all of them? */
+  isQuorum(acceptors: readonly ServerId[], all: readonly ServerId[]): boolean;
+  /** Phase 2a: the value a proposer must propose, given what its promises report accepted; null if it may propose its own. */
+  requiredValue(reported: readonly AcceptedValue[], less: BallotOrder): Value | null;
+  /** What an acceptor comes back with after a crash: what it kept on stable storage. */
+  recover(acceptor: AcceptorState): AcceptorState;
+  /** Paxos.tla AddVote(t, a, b, v): a learner's tally after acceptor `acceptor` voted for ballot `bal` and value `val`. */
+  addVote(tally: Tally | null, acceptor: ServerId, bal: Ballot, val: Value, less: BallotOrder): Tally;
+}
+
+export const PAXOS_RULES: PaxosRules = {
+  ballotLess,
+  isQuorum: (acceptors, all) => acceptors.length * 2 > all.length,
+  requiredValue: (reported, less) => (reported.length === 0 ? null : highest(reported, less).val),
+  recover: (acceptor) => acceptor,
+  addVote: (tally, acceptor, bal, val, less) => {
+    if (tally === null || less(tally.bal, bal)) return { bal, val, acceptors: [acceptor] };
+    if (sameBallot(tally.bal, bal)) return { ...tally, acceptors: unique([...tally.acceptors, acceptor]) };
+    return tally;
+  },
+};
+
+export interface PaxosConfig {
+  /** Every proposer, acceptor and learner, sorted. */
+  readonly proposers: readonly ServerId[];
+  readonly acceptors: readonly ServerId[];
+  readonly learners: readonly ServerId[];
+  /** The rounds proposers go through, in increasing order. */
+  readonly rounds: readonly number[];
+  readonly rules: PaxosRules;
+}
+
+// ---- helpers (Paxos.tla's Helpers section) ---------------------------------------------------
+
+/** Paxos.tla BallotOf(p): the proposer's current ballot. */
+export function ballotOf(p: ProposerState): Ballot {
+  return { round: p.round, proposer: p.id };
+}
+
+/** Paxos.tla Above(b, pb): b is above the promise pb (null: none). */
+function above(cfg: PaxosConfig, b: Ballot, promised: Ballot | null): boolean {
+  return promised === null || cfg.rules.ballotLess(promised, b);
+}
+
+/** Paxos.tla AtLeast(b, pb): b is no lower than the promise pb (null: none). */
+function atLeast(cfg: PaxosConfig, b: Ballot, promised: Ballot | null): boolean {
+  return promised === null || !cfg.rules.ballotLess(b, promised);
+}
+
+function unique(ids: readonly ServerId[]): ServerId[] {
+  return [...new Set(ids)].sort((a, b) => a - b);
+}
+
+export function acceptedKey(x: AcceptedValue | null): string {
+  return x === null ? '-' : `${x.bal.round}.${x.bal.proposer}:${x.val}`;
+}
+
+export function promiseKey(r: PromiseRecord): string {
+  return `${r.acceptor}/${acceptedKey(r.accepted)}`;
+}
+
+export function tallyKey(t: Tally | null): string {
+  return t === null ? '-' : `${t.bal.round}.${t.bal.proposer}:${t.val}:${t.acceptors.join(',')}`;
+}
+
+/** A sorted list without duplicates, as a set, with x added. */
+function withElement<T>(xs: readonly T[], x: T, key: (x: T) => string): readonly T[] {
+  const k = key(x);
+  if (xs.some((y) => key(y) === k)) return xs;
+  return [...xs, x].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+}
+
+export function initialProposer(id: ServerId): ProposerState {
+  return { id, round: 0, phase: 'Idle', promises: [] };
+}
+
+export function initialAcceptor(id: ServerId): AcceptorState {
+  return { id, promised: null, accepted: null };
+}
+
+export function initialLearner(id: ServerId): LearnerState {
+  return { id, tally: null, decided: null };
+}
+
+// ---- actions -----------------------------------------------------------------------------------
+
+/** Paxos.tla Phase1a(p): start a ballot in the next round and ask every acceptor for its promise. */
+export function Phase1a(cfg: PaxosConfig, p: ProposerState): Transition<ProposerState> | undefined {
+  const round = cfg.rounds.find((r) => r > p.round);
+  if (round === undefined) return undefined;
+  const ballot: Ballot = { round, proposer: p.id };
+  return {
+    node: { ...p, round, phase: 'Phase1', promises: [] },
+    sent: cfg.acceptors.map((a): Prepare => ({ type: 'Prepare', ballot, source: p.id, dest: a })),
+  };
+}
+
+/** Paxos.tla HandlePrepare(a, p): promise a ballot above every earlier promise, reporting the last accepted value. */
+export function HandlePrepare(cfg: PaxosConfig, a: AcceptorState, m: Prepare): Transition<AcceptorState> {
+  if (!above(cfg, m.ballot, a.promised)) return { node: a, sent: [] };
+  const promise: PromiseMessage = { type: 'Promise', ballot: m.ballot, accepted: a.accepted, source: a.id, dest: m.source };
+  return { node: { ...a, promised: m.ballot }, sent: [promise] };
+}
+
+/** Paxos.tla HandlePromise(p, a): count a promise for the current ballot while gathering them. */
+export function HandlePromise(cfg: PaxosConfig, p: ProposerState, m: PromiseMessage): Transition<ProposerState> {
+  if (p.phase !== 'Phase1' || !sameBallot(m.ballot, ballotOf(p))) return { node: p, sent: [] };
+  const promises = withElement(p.promises, { acceptor: m.source, accepted: m.accepted }, promiseKey);
+  return { node: { ...p, promises }, sent: [] };
+}
+
+/** Paxos.tla Reported(p): the ballots and values the proposer's promises report accepted. */
+export function reported(p: ProposerState): AcceptedValue[] {
+  const out: AcceptedValue[] = [];
+  const seen = new Set<string>();
+  for (const r of p.promises) {
+    if (r.accepted !== null && !seen.has(acceptedKey(r.accepted))) {
+      seen.add(acceptedKey(r.accepted));
+      out.push(r.accepted);
+    }
+  }
+  return out;
+}
+
+/** Paxos.tla Phase2a(p, v): promised by a quorum, propose v, which must be the highest reported value if any. */
+export function Phase2a(cfg: PaxosConfig, p: ProposerState, v: Value): Transition<ProposerState> | undefined {
+  if (p.phase !== 'Phase1') return undefined;
+  if (!cfg.rules.isQuorum(unique(p.promises.map((r) => r.acceptor)), cfg.acceptors)) return undefined;
+  const required = cfg.rules.requiredValue(reported(p), cfg.rules.ballotLess);
+  if (required !== null && v !== required) return undefined;
+  const ballot = ballotOf(p);
+  return {
+    node: { ...p, phase: 'Phase2', promises: [] },
+    sent: cfg.acceptors.map((a): Accept => ({ type: 'Accept', ballot, value: v, source: p.id, dest: a })),
+  };
+}
+
+/** Paxos.tla HandleAccept(a, p): accept a ballot no lower than the promise, and tell every learner. */
+export function HandleAccept(cfg: PaxosConfig, a: AcceptorState, m: Accept): Transition<AcceptorState> {
+  if (!atLeast(cfg, m.ballot, a.promised)) return { node: a, sent: [] };
+  return {
+    node: { ...a, promised: m.ballot, accepted: { bal: m.ballot, val: m.value } },
+    sent: cfg.learners.map((l): Accepted => ({ type: 'Accepted', ballot: m.ballot, value: m.value, source: a.id, dest: l })),
+  };
+}
+
+/** Paxos.tla HandleAccepted(l, a): count a vote; a quorum in one ballot chooses its value, which l decides and tells. */
+export function HandleAccepted(cfg: PaxosConfig, l: LearnerState, m: Accepted): Transition<LearnerState> {
+  if (l.decided !== null) return { node: l, sent: [] };
+  const tally = cfg.rules.addVote(l.tally, m.source, m.ballot, m.value, cfg.rules.ballotLess);
+  if (!cfg.rules.isQuorum(tally.acceptors, cfg.acceptors)) return { node: { ...l, tally }, sent: [] };
+  return {
+    node: { ...l, tally: null, decided: tally.val },
+    sent: cfg.learners.filter((k) => k !== l.id).map((k): Decided => ({ type: 'Decided', value: tally.val, source: l.id, dest: k })),
+  };
+}
+
+/** Paxos.tla HandleDecided(l, k): learn the value another learner decided, unless already decided. */
+export function HandleDecided(cfg: PaxosConfig, l: LearnerState, m: Decided): Transition<LearnerState> {
+  return { node: { ...l, tally: null, decided: l.decided ?? m.value }, sent: [] };
+}
+
+/** Paxos.tla Restart(a): crash and restart with what is on stable storage: the promise and the accepted value. */
+export function Restart(cfg: PaxosConfig, a: AcceptorState): Transition<AcceptorState> {
+  return { node: cfg.rules.recover(a), sent: [] };
+}
+
+// ---- the reducers -----------------------------------------------------------------------------
+
+/** The proposer's reducer: what `event` does to it; undefined if it is not enabled. */
+export function stepProposer(cfg: PaxosConfig, p: ProposerState, event: ProposerEvent): Transition<ProposerState> | undefined {
+  return match(event)
+    .with({ type: 'Phase1a' }, () => Phase1a(cfg, p))
+    .with({ type: 'Receive' }, ({ message }) => HandlePromise(cfg, p, message))
+    .with({ type: 'Phase2a' }, ({ value }) => Phase2a(cfg, p, value))
+    .exhaustive();
+}
+
+/** The acceptor's reducer. */
+export function stepAcceptor(cfg: PaxosConfig, a: AcceptorState, event: AcceptorEvent): Transition<AcceptorState> {
+  return match(event)
+    .with({ type: 'Receive', message: { type: 'Prepare' } }, ({ message }) => HandlePrepare(cfg, a, message))
+    .with({ type: 'Receive', message: { type: 'Accept' } }, ({ message }) => HandleAccept(cfg, a, message))
+    .with({ type: 'Restart' }, () => Restart(cfg, a))
+    .exhaustive();
+}
+
+/** The learner's reducer. */
+export function stepLearner(cfg: PaxosConfig, l: LearnerState, event: LearnerEvent): Transition<LearnerState> {
+  return match(event.message)
+    .with({ type: 'Accepted' }, (m) => HandleAccepted(cfg, l, m))
+    .with({ type: 'Decided' }, (m) => HandleDecided(cfg, l, m))
+    .exhaustive();
+}
