@@ -4,9 +4,10 @@ import { UserError } from './core/errors.ts';
 import type { Protocol } from './core/protocol.ts';
 import { multipaxos } from './multipaxos/index.ts';
 import { paxos } from './paxos/index.ts';
+import { pbft } from './pbft/index.ts';
 import { raft } from './raft/index.ts';
 
-export const PROTOCOLS: readonly Protocol[] = [raft, paxos, multipaxos];
+export const PROTOCOLS: readonly Protocol[] = [raft, paxos, multipaxos, pbft];
 
 export function protocolNamed(name: string): Protocol {
   const found = PROTOCOLS.find((p) => p.name === name);

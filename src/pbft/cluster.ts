@@ -1,0 +1,349 @@
+// The PBFT cluster model: every correct replica's state, the clients and the network, with the
+// Byzantine replicas and MCPBFT.tla's bounds, as one state machine whose steps are exactly the
+// TLA+ spec's actions. The explorer walks it, and the conformance suite compares its graph with
+// TLC's.
+//
+// The Byzantine replicas have no state: every message they could send is always available
+// (PBFT.tla, "The Byzantine replicas"), so they appear here as the sets of messages a correct
+// replica may receive from them, computed from the state.
+
+import { KeyedSet, subsets } from '../core/keyed-set.ts';
+import type { Step } from '../explore/model.ts';
+import {
+  ClientAccept,
+  ClientRequest,
+  PrePrepare,
+  ReceiveCommits,
+  ReceiveNewView,
+  ReceivePrePrepare,
+  ReceivePrepares,
+  ReceiveViewChanges,
+  Timeout,
+  certificateKey,
+  commitKey,
+  commitMsg,
+  initialClients,
+  initialReplica,
+  messageKey,
+  newViewMsg,
+  prePrepareKey,
+  prePrepareMsg,
+  prePrepares,
+  prepareKey,
+  prepareMsg,
+  primary,
+  result,
+  viewChangeMsg,
+} from './node.ts';
+import type { PbftConfig } from './node.ts';
+import type {
+  Certificate,
+  Clients,
+  CommitMessage,
+  Digest,
+  NewViewMessage,
+  PbftMessage,
+  PrePrepareMessage,
+  PrepareMessage,
+  Replica,
+  ReplicaId,
+  RequestId,
+  Transition,
+  ViewChangeMessage,
+} from './types.ts';
+
+/** MCPBFT.tla's constants. */
+export interface PbftBounds {
+  /** No timer fires in this view or beyond. */
+  readonly maxView: number;
+  /** The correct replicas whose timers may fire. */
+  readonly timers: readonly ReplicaId[];
+}
+
+export interface PbftClusterConfig extends PbftConfig {
+  /** The Byzantine replicas, sorted. */
+  readonly byzantine: readonly ReplicaId[];
+  /** The correct replicas, sorted: the others. */
+  readonly correct: readonly ReplicaId[];
+  /** The requests clients may issue (the Request constant), sorted. */
+  readonly requests: readonly RequestId[];
+  readonly bounds: PbftBounds;
+}
+
+export interface PbftCluster {
+  /** The correct replicas, in the order of config.correct. */
+  readonly replicas: readonly Replica[];
+  readonly clients: Clients;
+  /** msgs: every message a correct replica has sent. */
+  readonly messages: KeyedSet<PbftMessage>;
+}
+
+/**
+ * A step of the spec's Next, with its parameters: as in PBFT.tla, each ranges over a constant
+ * set (replicas, sequence numbers, requests), and m or Q says which message(s) the step took.
+ */
+export type PbftAction =
+  | { readonly name: 'ClientRequest'; readonly r: RequestId }
+  | { readonly name: 'PrePrepare'; readonly i: ReplicaId; readonly r: RequestId }
+  | { readonly name: 'ReceivePrePrepare'; readonly i: ReplicaId; readonly n: number; readonly d: Digest }
+  | { readonly name: 'ReceivePrepares'; readonly i: ReplicaId; readonly n: number; readonly m: PrePrepareMessage }
+  | { readonly name: 'ReceiveCommits'; readonly i: ReplicaId; readonly n: number; readonly m: PrePrepareMessage }
+  | { readonly name: 'ClientAccept'; readonly r: RequestId; readonly k: number }
+  | { readonly name: 'Timeout'; readonly i: ReplicaId }
+  | { readonly name: 'ReceiveViewChanges'; readonly i: ReplicaId; readonly Q: readonly ViewChangeMessage[] }
+  | { readonly name: 'ReceiveNewView'; readonly i: ReplicaId; readonly j: ReplicaId; readonly m: NewViewMessage };
+
+export function initialCluster(cfg: PbftClusterConfig): PbftCluster {
+  return { replicas: cfg.correct.map(initialReplica), clients: initialClients(), messages: KeyedSet.empty() };
+}
+
+// ---- keys -------------------------------------------------------------------------------------
+
+const replicaKeys = new WeakMap<Replica, string>();
+/**
+ * Short names for the keys of replica states and networks, which are long (logs of view changes)
+ * but few: interning them keeps the explorer's keys short. Injective, like the keys themselves.
+ */
+const interned = new Map<string, string>();
+function intern(key: string): string {
+  let short = interned.get(key);
+  if (short === undefined) {
+    short = interned.size.toString(36);
+    interned.set(key, short);
+  }
+  return short;
+}
+
+/** A canonical, injective key of one replica's state (the replica is implied by its position). */
+function replicaKey(r: Replica): string {
+  let key = replicaKeys.get(r);
+  if (key === undefined) {
+    key = intern(`${r.view} ${r.status} [${r.log.key}] [${r.committed.key}] ${r.executed.join(',')}`);
+    replicaKeys.set(r, key);
+  }
+  return key;
+}
+
+export function clusterKey(c: PbftCluster): string {
+  let key = '';
+  for (const r of c.replicas) key += `${replicaKey(r)} `;
+  key += `${c.clients.requests.join(',')} ${c.clients.accepted.map((a) => `${a.request}:${a.result}`).join(',')} `;
+  return key + intern(c.messages.key);
+}
+
+// ---- the network, with the Byzantine replicas' messages (PBFT.tla, "The Byzantine replicas") ----
+
+/** Could anyone show the message with this key signed by `sender`? A correct replica's if it was sent, a Byzantine one's always. */
+function signed(cfg: PbftClusterConfig, c: PbftCluster, sender: ReplicaId, key: string): boolean {
+  return cfg.byzantine.includes(sender) || c.messages.has(key);
+}
+
+/** The PREPAREs matching m from backups, in the network. */
+export function preparers(cfg: PbftClusterConfig, c: PbftCluster, m: Certificate): PrepareMessage[] {
+  const out: PrepareMessage[] = [];
+  for (let j = 0; j < cfg.n; j++) {
+    if (j !== primary(cfg, m.view) && signed(cfg, c, j, prepareKey(m, j))) out.push(prepareMsg(m, j));
+  }
+  return out;
+}
+
+/** The COMMITs matching m, in the network. */
+export function committers(cfg: PbftClusterConfig, c: PbftCluster, m: Certificate): CommitMessage[] {
+  const out: CommitMessage[] = [];
+  for (let j = 0; j < cfg.n; j++) if (signed(cfg, c, j, commitKey(m, j))) out.push(commitMsg(m, j));
+  return out;
+}
+
+/** Views of the view changes correct replicas sent. */
+function viewChangeViews(c: PbftCluster): number[] {
+  const views = new Set<number>();
+  for (const { item } of c.messages.entries) if (item.type === 'ViewChange') views.add(item.view);
+  return [...views].sort((a, b) => a - b);
+}
+
+interface Derived {
+  provable?: Certificate[];
+  byzantineViewChanges: Map<number, ViewChangeMessage[]>;
+}
+const derived = new WeakMap<PbftCluster, Derived>();
+
+function derivedOf(c: PbftCluster): Derived {
+  let d = derived.get(c);
+  if (d === undefined) {
+    d = { byzantineViewChanges: new Map() };
+    derived.set(c, d);
+  }
+  return d;
+}
+
+/** The prepared certificates whose signed messages exist: the pre-prepare and 2f prepares from distinct backups. */
+export function provableCerts(cfg: PbftClusterConfig, c: PbftCluster): Certificate[] {
+  const d = derivedOf(c);
+  if (d.provable === undefined) {
+    const candidates = KeyedSet.of(
+      c.messages.items.filter((m) => m.type === 'Prepare').map((m): Certificate => ({ view: m.view, seq: m.seq, digest: m.digest })),
+      certificateKey,
+    ).items;
+    d.provable = candidates.filter((cert) => {
+      const p = primary(cfg, cert.view);
+      return signed(cfg, c, p, prePrepareKey(cert, p)) && preparers(cfg, c, cert).length >= 2 * cfg.f;
+    });
+  }
+  return d.provable;
+}
+
+/**
+ * A pre-prepare a correct replica may receive: one a correct primary sent, or any a Byzantine
+ * primary could send: any request a client issued, at any sequence number.
+ */
+export function prePrepareAvailable(cfg: PbftClusterConfig, c: PbftCluster, m: PrePrepareMessage): boolean {
+  return c.messages.has(messageKey(m)) || (cfg.byzantine.includes(m.sender) && c.clients.requests.includes(m.digest));
+}
+
+/** A Byzantine replica's view changes for view v: any set of certificates that check. */
+export function byzantineViewChanges(cfg: PbftClusterConfig, c: PbftCluster, v: number): ViewChangeMessage[] {
+  const d = derivedOf(c);
+  let out = d.byzantineViewChanges.get(v);
+  if (out === undefined) {
+    const certs = provableCerts(cfg, c).filter((cert) => cert.view < v);
+    out = cfg.byzantine.flatMap((b) => subsets(certs).map((P) => viewChangeMsg(v, P, b)));
+    d.byzantineViewChanges.set(v, out);
+  }
+  return out;
+}
+
+/** Sets of `size` view changes for view v from distinct replicas other than `except`. */
+export function viewChangeSets(cfg: PbftClusterConfig, c: PbftCluster, v: number, size: number, except: ReplicaId): ViewChangeMessage[][] {
+  const pool: ViewChangeMessage[] = [];
+  for (const { item } of c.messages.entries) if (item.type === 'ViewChange' && item.view === v && item.sender !== except) pool.push(item);
+  for (const m of byzantineViewChanges(cfg, c, v)) if (m.sender !== except) pool.push(m);
+  const out: ViewChangeMessage[][] = [];
+  const pick = (from: number, chosen: ViewChangeMessage[], senders: Set<ReplicaId>) => {
+    if (chosen.length === size) {
+      out.push(KeyedSet.of(chosen, messageKey).items);
+      return;
+    }
+    for (let at = from; at < pool.length; at++) {
+      if (senders.has(pool[at].sender)) continue;
+      senders.add(pool[at].sender);
+      pick(at + 1, [...chosen, pool[at]], senders);
+      senders.delete(pool[at].sender);
+    }
+  };
+  pick(0, [], new Set());
+  return out;
+}
+
+/**
+ * The NEW-VIEWs replica j may have sent: those it sent if it is correct. A Byzantine new primary
+ * may choose any 2f + 1 or more view changes, one per replica.
+ */
+export function newViewsFrom(cfg: PbftClusterConfig, c: PbftCluster, j: ReplicaId): NewViewMessage[] {
+  const out: NewViewMessage[] = [];
+  if (!cfg.byzantine.includes(j)) {
+    for (const { item } of c.messages.entries) if (item.type === 'NewView' && item.sender === j) out.push(item);
+    return out;
+  }
+  for (const v of viewChangeViews(c)) {
+    if (primary(cfg, v) !== j) continue;
+    for (let size = 2 * cfg.f + 1; size <= cfg.n; size++) {
+      for (const V of viewChangeSets(cfg, c, v, size, cfg.n)) out.push(newViewMsg(cfg, v, V));
+    }
+  }
+  return out;
+}
+
+/** The sets of 2f view changes from other replicas that correct replica `r` could receive as a new primary. */
+export function viewChangeQuorums(cfg: PbftClusterConfig, c: PbftCluster, r: Replica): ViewChangeMessage[][] {
+  const out: ViewChangeMessage[][] = [];
+  for (const v of viewChangeViews(c)) {
+    if (v === 0 || primary(cfg, v) !== r.id) continue;
+    if (!(v > r.view || (v === r.view && r.status === 'ViewChange'))) continue;
+    out.push(...viewChangeSets(cfg, c, v, 2 * cfg.f, r.id));
+  }
+  return out;
+}
+
+/** The replicas that replied result k to request r: correct ones that computed it, and the Byzantine ones. */
+export function repliers(cfg: PbftClusterConfig, c: PbftCluster, r: RequestId, k: number): ReplicaId[] {
+  return [...c.replicas.filter((x) => result(x.executed, r) === k).map((x) => x.id), ...cfg.byzantine];
+}
+
+// ---- successors ---------------------------------------------------------------------------------
+
+/** The cluster after replica `index` took `t`. */
+function apply(c: PbftCluster, index: number, t: Transition): PbftCluster {
+  const replicas = c.replicas.slice();
+  replicas[index] = t.replica;
+  return { replicas, clients: c.clients, messages: c.messages.addAll(t.sent, messageKey) };
+}
+
+/** Every enabled action of MCPBFT's Next, in the order of PBFT.tla's Next, with its successor. */
+export function successors(cfg: PbftClusterConfig, c: PbftCluster): Step<PbftCluster, PbftAction>[] {
+  const out: Step<PbftCluster, PbftAction>[] = [];
+  const { bounds } = cfg;
+
+  for (const r of cfg.requests) {
+    const clients = ClientRequest(c.clients, r);
+    if (clients) out.push({ action: { name: 'ClientRequest', r }, next: { ...c, clients } });
+  }
+  c.replicas.forEach((replica, index) => {
+    for (const r of c.clients.requests) {
+      const t = PrePrepare(cfg, replica, r);
+      if (t) out.push({ action: { name: 'PrePrepare', i: replica.id, r }, next: apply(c, index, t) });
+    }
+  });
+  c.replicas.forEach((replica, index) => {
+    for (let n = 1; n <= cfg.k; n++) {
+      for (const d of cfg.requests) {
+        const m = prePrepareMsg(cfg, replica.view, n, d);
+        if (!prePrepareAvailable(cfg, c, m)) continue;
+        const t = ReceivePrePrepare(cfg, replica, m);
+        if (t) out.push({ action: { name: 'ReceivePrePrepare', i: replica.id, n, d }, next: apply(c, index, t) });
+      }
+    }
+  });
+  c.replicas.forEach((replica, index) => {
+    for (const m of prePrepares(replica)) {
+      if (m.view !== replica.view) continue;
+      const t = ReceivePrepares(cfg, replica, m, preparers(cfg, c, m));
+      if (t) out.push({ action: { name: 'ReceivePrepares', i: replica.id, n: m.seq, m }, next: apply(c, index, t) });
+    }
+  });
+  c.replicas.forEach((replica, index) => {
+    for (const m of prePrepares(replica)) {
+      if (m.view !== replica.view) continue;
+      const t = ReceiveCommits(cfg, replica, m, committers(cfg, c, m));
+      if (t) out.push({ action: { name: 'ReceiveCommits', i: replica.id, n: m.seq, m }, next: apply(c, index, t) });
+    }
+  });
+  for (const r of c.clients.requests) {
+    for (let k = 1; k <= cfg.k; k++) {
+      const clients = ClientAccept(cfg, c.clients, r, k, repliers(cfg, c, r, k));
+      if (clients) out.push({ action: { name: 'ClientAccept', r, k }, next: { ...c, clients } });
+    }
+  }
+  c.replicas.forEach((replica, index) => {
+    // MCTimeout
+    if (!bounds.timers.includes(replica.id) || replica.view >= bounds.maxView) return;
+    const t = Timeout(cfg, replica);
+    if (t) out.push({ action: { name: 'Timeout', i: replica.id }, next: apply(c, index, t) });
+  });
+  c.replicas.forEach((replica, index) => {
+    for (const Q of viewChangeQuorums(cfg, c, replica)) {
+      const t = ReceiveViewChanges(cfg, replica, Q);
+      if (t) out.push({ action: { name: 'ReceiveViewChanges', i: replica.id, Q }, next: apply(c, index, t) });
+    }
+  });
+  const newViews = Array.from({ length: cfg.n }, (_, j) => newViewsFrom(cfg, c, j));
+  c.replicas.forEach((replica, index) => {
+    for (let j = 0; j < cfg.n; j++) {
+      if (j === replica.id) continue;
+      for (const m of newViews[j]) {
+        const t = ReceiveNewView(cfg, replica, m);
+        if (t) out.push({ action: { name: 'ReceiveNewView', i: replica.id, j, m }, next: apply(c, index, t) });
+      }
+    }
+  });
+  return out;
+}
