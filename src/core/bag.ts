@@ -6,6 +6,8 @@
 // keys are equal. Bags are small (a handful of messages), so sorted arrays beat hash maps here.
 
 import { searchByKey } from './sorted.ts';
+import { fn, int } from './tla/value.ts';
+import type { TlaValue } from './tla/value.ts';
 
 export interface BagEntry<T> {
   readonly key: string;
@@ -58,4 +60,9 @@ export class Bag<T> {
     if (this.cachedKey === undefined) this.cachedKey = this.entries.map((e) => `${e.key}*${e.count}`).join(';');
     return this.cachedKey;
   }
+}
+
+/** The bag as the specs' messages variable: a function from each message to its number of copies. */
+export function bagToTla<T>(bag: Bag<T>, itemToTla: (item: T) => TlaValue): TlaValue {
+  return fn(bag.entries.map((e) => [itemToTla(e.item), int(e.count)] as const));
 }

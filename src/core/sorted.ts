@@ -1,5 +1,6 @@
-// The one search that the canonical collections (Bag, KeyedSet) share: their entries are kept
-// sorted by key, so that equal collections are equal sequences and have equal keys.
+// Sorted lists as canonical sets: the one search that the canonical collections (Bag, KeyedSet)
+// share, and the small sets that agents' states keep as plain sorted lists. Either way, equal
+// sets are equal sequences and have equal keys.
 
 /** Binary search by key: the entry's index, or the bitwise complement of where it would go. */
 export function searchByKey(entries: readonly { readonly key: string }[], key: string): number {
@@ -13,4 +14,21 @@ export function searchByKey(entries: readonly { readonly key: string }[], key: s
     else return mid;
   }
   return ~lo;
+}
+
+/** The order of items by their keys, for sorting. */
+export function byKey<T>(key: (x: T) => string): (a: T, b: T) => number {
+  return (a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
+}
+
+/** A sorted list without duplicates, as a set, with x added; `key` tells items apart. */
+export function withElement<T>(xs: readonly T[], x: T, key: (x: T) => string, order: (a: T, b: T) => number = byKey(key)): readonly T[] {
+  const k = key(x);
+  if (xs.some((y) => key(y) === k)) return xs;
+  return [...xs, x].sort(order);
+}
+
+/** The numbers as a set: sorted, without duplicates. */
+export function unique(ns: readonly number[]): number[] {
+  return [...new Set(ns)].sort((a, b) => a - b);
 }

@@ -4,7 +4,11 @@
 // suite compares its graph with TLC's.
 
 import { Bag } from '../core/bag.ts';
+import { withElement } from '../core/sorted.ts';
+import { agentsKey, bagClusterSteps, cachedKey } from '../explore/cluster.ts';
+import type { NetworkBounds, NetworkStep } from '../explore/cluster.ts';
 import type { Step } from '../explore/model.ts';
+import { ballotKey } from '../paxos/ballot.ts';
 import {
   BecomeLeader,
   HandleAccept,
@@ -22,13 +26,10 @@ import {
   promiseKey,
 } from './node.ts';
 import type { MultiPaxosConfig } from './node.ts';
-import type { AcceptorState, Command, MultiPaxosMessage, ProposerState, ReplicaState, ServerId, Transition } from './types.ts';
+import type { AcceptorState, Command, MultiPaxosMessage, ProposerState, ReplicaState, ServerId } from './types.ts';
 
 /** MCMultiPaxos.tla's constants (the rounds and slots are in the config). */
-export interface MultiPaxosBounds {
-  readonly maxCopies: number;
-  readonly maxInFlight: number;
-}
+export type MultiPaxosBounds = NetworkBounds;
 
 export interface MultiPaxosClusterConfig extends MultiPaxosConfig {
   /** The client commands (the model's Command constant), sorted. */
@@ -60,8 +61,8 @@ export type MultiPaxosAction =
   | { readonly name: 'HandleAccepted'; readonly p: ServerId; readonly a: ServerId; readonly m: MultiPaxosMessage }
   | { readonly name: 'HandleDecision'; readonly r: ServerId; readonly p: ServerId; readonly m: MultiPaxosMessage }
   | { readonly name: 'Restart'; readonly a: ServerId }
-  | { readonly name: 'DropMessage'; readonly i: ServerId; readonly j: ServerId; readonly m: MultiPaxosMessage }
-  | { readonly name: 'DuplicateMessage'; readonly i: ServerId; readonly j: ServerId; readonly m: MultiPaxosMessage };
+  | NetworkStep<'DropMessage', MultiPaxosMessage>
+  | NetworkStep<'DuplicateMessage', MultiPaxosMessage>;
 
 export function initialCluster(cfg: MultiPaxosClusterConfig): MultiPaxosCluster {
   return {
@@ -72,8 +73,6 @@ export function initialCluster(cfg: MultiPaxosClusterConfig): MultiPaxosCluster 
     proposed: [],
   };
 }
-
-const ballotKey = (b: { round: number; proposer: number }) => `${b.round}.${b.proposer}`;
 
 /** A canonical, injective key of a message (src/core/bag.ts orders the network by it). */
 export function messageKey(m: MultiPaxosMessage): string {
@@ -91,78 +90,35 @@ export function messageKey(m: MultiPaxosMessage): string {
   }
 }
 
-const nodeKeys = new WeakMap<object, string>();
-
-/** A canonical, injective key of one agent's state (the agent is implied by its position), cached. */
-function cachedKey<N extends object>(n: N, compute: (n: N) => string): string {
-  let key = nodeKeys.get(n);
-  if (key === undefined) {
-    key = compute(n);
-    nodeKeys.set(n, key);
-  }
-  return key;
-}
-
-const proposerKey = (p: ProposerState) =>
-  `${p.round} ${p.phase} ${p.promises.map(promiseKey).join(';')} ${p.proposals.join(',')} ${p.acks.map((x) => `${x.slot}/${x.acceptor}`).join(',')}`;
-const acceptorKey = (a: AcceptorState) => `${a.promised === null ? '-' : ballotKey(a.promised)} ${acceptedLogKey(a.accepted)}`;
-const replicaKey = (r: ReplicaState) => `${r.log.join(',')} ${r.pending.map((e) => `${e.slot}=${e.val}`).join(',')}`;
+/** Canonical, injective keys of the agents' states (an agent is implied by its position). */
+const proposerKey = cachedKey(
+  (p: ProposerState) =>
+    `${p.round} ${p.phase} ${p.promises.map(promiseKey).join(';')} ${p.proposals.join(',')} ${p.acks.map((x) => `${x.slot}/${x.acceptor}`).join(',')}`,
+);
+const acceptorKey = cachedKey((a: AcceptorState) => `${a.promised === null ? '-' : ballotKey(a.promised)} ${acceptedLogKey(a.accepted)}`);
+const replicaKey = cachedKey((r: ReplicaState) => `${r.log.join(',')} ${r.pending.map((e) => `${e.slot}=${e.val}`).join(',')}`);
 
 export function clusterKey(c: MultiPaxosCluster): string {
-  let key = '';
-  for (const p of c.proposers) key += `${cachedKey(p, proposerKey)}|`;
-  for (const a of c.acceptors) key += `${cachedKey(a, acceptorKey)}|`;
-  for (const r of c.replicas) key += `${cachedKey(r, replicaKey)}|`;
-  return `${key}${c.proposed.join(',')}|${c.messages.key}`;
+  const agents = agentsKey(c.proposers, proposerKey) + agentsKey(c.acceptors, acceptorKey) + agentsKey(c.replicas, replicaKey);
+  return `${agents}${c.proposed.join(',')}|${c.messages.key}`;
 }
 
-function network(c: MultiPaxosCluster, sent: readonly MultiPaxosMessage[], consumed?: string): Bag<MultiPaxosMessage> {
-  let messages = consumed === undefined ? c.messages : c.messages.remove(consumed);
-  for (const m of sent) messages = messages.add(m, messageKey(m));
-  return messages;
-}
-
-function withProposer(c: MultiPaxosCluster, index: number, t: Transition<ProposerState>, consumed?: string): MultiPaxosCluster {
-  const proposers = c.proposers.slice();
-  proposers[index] = t.node;
-  return { ...c, proposers, messages: network(c, t.sent, consumed) };
-}
-
-function withAcceptor(c: MultiPaxosCluster, index: number, t: Transition<AcceptorState>, consumed?: string): MultiPaxosCluster {
-  const acceptors = c.acceptors.slice();
-  acceptors[index] = t.node;
-  return { ...c, acceptors, messages: network(c, t.sent, consumed) };
-}
-
-function withReplica(c: MultiPaxosCluster, index: number, t: Transition<ReplicaState>, consumed?: string): MultiPaxosCluster {
-  const replicas = c.replicas.slice();
-  replicas[index] = t.node;
-  return { ...c, replicas, messages: network(c, t.sent, consumed) };
-}
+/** How steps change the agents and the network (src/explore/cluster.ts). */
+const steps = bagClusterSteps<MultiPaxosCluster, MultiPaxosMessage>(messageKey);
 
 /** The step that delivers message m (whose key is `key`) to its receiver. */
 function deliver(cfg: MultiPaxosClusterConfig, c: MultiPaxosCluster, m: MultiPaxosMessage, key: string): Step<MultiPaxosCluster, MultiPaxosAction> {
   switch (m.type) {
-    case 'Prepare': {
-      const at = cfg.acceptors.indexOf(m.dest);
-      return { action: { name: 'HandlePrepare', a: m.dest, p: m.source, m }, next: withAcceptor(c, at, HandlePrepare(cfg, c.acceptors[at], m), key) };
-    }
-    case 'Promise': {
-      const at = cfg.proposers.indexOf(m.dest);
-      return { action: { name: 'HandlePromise', p: m.dest, a: m.source, m }, next: withProposer(c, at, HandlePromise(cfg, c.proposers[at], m), key) };
-    }
-    case 'Accept': {
-      const at = cfg.acceptors.indexOf(m.dest);
-      return { action: { name: 'HandleAccept', a: m.dest, p: m.source, m }, next: withAcceptor(c, at, HandleAccept(cfg, c.acceptors[at], m), key) };
-    }
-    case 'Accepted': {
-      const at = cfg.proposers.indexOf(m.dest);
-      return { action: { name: 'HandleAccepted', p: m.dest, a: m.source, m }, next: withProposer(c, at, HandleAccepted(cfg, c.proposers[at], m), key) };
-    }
-    case 'Decision': {
-      const at = cfg.replicas.indexOf(m.dest);
-      return { action: { name: 'HandleDecision', r: m.dest, p: m.source, m }, next: withReplica(c, at, HandleDecision(cfg, c.replicas[at], m), key) };
-    }
+    case 'Prepare':
+      return { action: { name: 'HandlePrepare', a: m.dest, p: m.source, m }, next: steps.afterDelivery(c, 'acceptors', m, key, (a) => HandlePrepare(cfg, a, m)) };
+    case 'Promise':
+      return { action: { name: 'HandlePromise', p: m.dest, a: m.source, m }, next: steps.afterDelivery(c, 'proposers', m, key, (p) => HandlePromise(cfg, p, m)) };
+    case 'Accept':
+      return { action: { name: 'HandleAccept', a: m.dest, p: m.source, m }, next: steps.afterDelivery(c, 'acceptors', m, key, (a) => HandleAccept(cfg, a, m)) };
+    case 'Accepted':
+      return { action: { name: 'HandleAccepted', p: m.dest, a: m.source, m }, next: steps.afterDelivery(c, 'proposers', m, key, (p) => HandleAccepted(cfg, p, m)) };
+    case 'Decision':
+      return { action: { name: 'HandleDecision', r: m.dest, p: m.source, m }, next: steps.afterDelivery(c, 'replicas', m, key, (r) => HandleDecision(cfg, r, m)) };
   }
 }
 
@@ -177,13 +133,13 @@ export function successors(cfg: MultiPaxosClusterConfig, c: MultiPaxosCluster): 
   if (roomForRequests) {
     c.proposers.forEach((p, i) => {
       const t = Phase1a(cfg, p);
-      if (t) out.push({ action: { name: 'Phase1a', p: p.id }, next: withProposer(c, i, t) });
+      if (t) out.push({ action: { name: 'Phase1a', p: p.id }, next: steps.afterTransition(c, 'proposers', i, t) });
     });
   }
   for (const { key, item: m } of c.messages.entries) out.push(deliver(cfg, c, m, key));
   c.proposers.forEach((p, i) => {
     const t = BecomeLeader(cfg, p);
-    if (t) out.push({ action: { name: 'BecomeLeader', p: p.id }, next: withProposer(c, i, t) });
+    if (t) out.push({ action: { name: 'BecomeLeader', p: p.id }, next: steps.afterTransition(c, 'proposers', i, t) });
   });
   if (roomForRequests) {
     // MCPropose
@@ -191,25 +147,17 @@ export function successors(cfg: MultiPaxosClusterConfig, c: MultiPaxosCluster): 
       for (const command of cfg.commands) {
         const t = Propose(cfg, p, command);
         if (t) {
-          const proposed = c.proposed.includes(command) ? c.proposed : [...c.proposed, command].sort();
-          out.push({ action: { name: 'Propose', p: p.id, c: command }, next: { ...withProposer(c, i, t), proposed } });
+          const proposed = withElement(c.proposed, command, (proposal) => proposal);
+          out.push({ action: { name: 'Propose', p: p.id, c: command }, next: { ...steps.afterTransition(c, 'proposers', i, t), proposed } });
         }
       }
     });
   }
   c.acceptors.forEach((a, i) => {
-    out.push({ action: { name: 'Restart', a: a.id }, next: withAcceptor(c, i, Restart(cfg, a)) });
+    out.push({ action: { name: 'Restart', a: a.id }, next: steps.afterTransition(c, 'acceptors', i, Restart(cfg, a)) });
   });
-  for (const { key, item: m } of c.messages.entries) {
-    out.push({ action: { name: 'DropMessage', i: m.source, j: m.dest, m }, next: { ...c, messages: c.messages.remove(key) } });
-  }
+  out.push(...steps.dropMessageSteps(c));
   // MCDuplicateMessage: the message duplicated has at most MaxCopies copies afterwards.
-  if (inFlight < bounds.maxInFlight) {
-    for (const { key, item: m, count } of c.messages.entries) {
-      if (count + 1 <= bounds.maxCopies) {
-        out.push({ action: { name: 'DuplicateMessage', i: m.source, j: m.dest, m }, next: { ...c, messages: c.messages.add(m, key) } });
-      }
-    }
-  }
+  out.push(...steps.duplicateMessageSteps(c, bounds));
   return out;
 }

@@ -7,7 +7,8 @@
 // Each returns undefined where the action is not enabled.
 
 import { match } from 'ts-pattern';
-import { ballotLess, highest, sameBallot } from '../paxos/ballot.ts';
+import { unique, withElement } from '../core/sorted.ts';
+import { above, atLeast, ballotKey, ballotLess, ballotOf, highest, sameBallot } from '../paxos/ballot.ts';
 import type { Ballot, BallotOrder } from '../paxos/ballot.ts';
 import type {
   Accept,
@@ -84,37 +85,11 @@ export interface MultiPaxosConfig {
 }
 
 // ---- helpers (MultiPaxos.tla's Helpers section) ----------------------------------------------
+// BallotOf, Above and AtLeast are the same as Paxos's: src/paxos/ballot.ts.
 
-export function ballotOf(p: ProposerState): Ballot {
-  return { round: p.round, proposer: p.id };
-}
-
-function above(cfg: MultiPaxosConfig, b: Ballot, promised: Ballot | null): boolean {
-  return promised === null || cfg.rules.ballotLess(promised, b);
-}
-
-function atLeast(cfg: MultiPaxosConfig, b: Ballot, promised: Ballot | null): boolean {
-  return promised === null || !cfg.rules.ballotLess(b, promised);
-}
-
-function unique(ids: readonly ServerId[]): ServerId[] {
-  return [...new Set(ids)].sort((a, b) => a - b);
-}
-
-export const entryKey = (e: AcceptedEntry) => `${e.slot}=${e.bal.round}.${e.bal.proposer}:${e.val}`;
+export const entryKey = (e: AcceptedEntry) => `${e.slot}=${ballotKey(e.bal)}:${e.val}`;
 export const acceptedLogKey = (log: readonly AcceptedEntry[]) => log.map(entryKey).join(',');
 export const promiseKey = (r: PromiseRecord) => `${r.acceptor}/${acceptedLogKey(r.accepted)}`;
-
-function byKey<T>(key: (x: T) => string): (a: T, b: T) => number {
-  return (a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0);
-}
-
-/** A sorted list without duplicates, as a set, with x added. */
-function withElement<T>(xs: readonly T[], x: T, key: (x: T) => string, order: (a: T, b: T) => number): readonly T[] {
-  const k = key(x);
-  if (xs.some((y) => key(y) === k)) return xs;
-  return [...xs, x].sort(order);
-}
 
 const ackKey = (a: Ack) => `${a.slot}/${a.acceptor}`;
 const ackOrder = (a: Ack, b: Ack) => a.slot - b.slot || a.acceptor - b.acceptor;
@@ -151,7 +126,7 @@ export function Phase1a(cfg: MultiPaxosConfig, p: ProposerState): Transition<Pro
 
 /** MultiPaxos.tla HandlePrepare(a, p): promise a ballot above the promise, for every slot, reporting everything accepted. */
 export function HandlePrepare(cfg: MultiPaxosConfig, a: AcceptorState, m: Prepare): Transition<AcceptorState> {
-  if (!above(cfg, m.ballot, a.promised)) return { node: a, sent: [] };
+  if (!above(m.ballot, a.promised, cfg.rules.ballotLess)) return { node: a, sent: [] };
   const promise: PromiseMessage = { type: 'Promise', ballot: m.ballot, accepted: a.accepted, source: a.id, dest: m.source };
   return { node: { ...a, promised: m.ballot }, sent: [promise] };
 }
@@ -159,7 +134,7 @@ export function HandlePrepare(cfg: MultiPaxosConfig, a: AcceptorState, m: Prepar
 /** MultiPaxos.tla HandlePromise(p, a): count a promise for the current ballot while gathering them. */
 export function HandlePromise(cfg: MultiPaxosConfig, p: ProposerState, m: PromiseMessage): Transition<ProposerState> {
   if (p.phase !== 'Phase1' || !sameBallot(m.ballot, ballotOf(p))) return { node: p, sent: [] };
-  const promises = withElement(p.promises, { acceptor: m.source, accepted: m.accepted }, promiseKey, byKey(promiseKey));
+  const promises = withElement(p.promises, { acceptor: m.source, accepted: m.accepted }, promiseKey);
   return { node: { ...p, promises }, sent: [] };
 }
 
@@ -190,7 +165,7 @@ export function Propose(cfg: MultiPaxosConfig, p: ProposerState, c: Command): Tr
 
 /** MultiPaxos.tla HandleAccept(a, p): accept a slot's command in a ballot no lower than the promise; tell the leader. */
 export function HandleAccept(cfg: MultiPaxosConfig, a: AcceptorState, m: Accept): Transition<AcceptorState> {
-  if (!atLeast(cfg, m.ballot, a.promised)) return { node: a, sent: [] };
+  if (!atLeast(m.ballot, a.promised, cfg.rules.ballotLess)) return { node: a, sent: [] };
   const entry: AcceptedEntry = { slot: m.slot, bal: m.ballot, val: m.value };
   const accepted = [...a.accepted.filter((e) => e.slot !== m.slot), entry].sort((x, y) => x.slot - y.slot);
   const reply: Accepted = { type: 'Accepted', ballot: m.ballot, slot: m.slot, value: m.value, source: a.id, dest: m.source };

@@ -2,9 +2,11 @@
 // records of specs/paxos/MultiPaxos.tla (src/multipaxos/tla.ts maps one to the other).
 
 import type { Ballot } from '../paxos/ballot.ts';
+import type { Prepare, ServerId } from '../paxos/types.ts';
 
-/** A server id: a number, so that ballots compare as numbers; one server may play several roles. */
-export type ServerId = number;
+// Servers are numbered as in Paxos, and phase 1a's Prepare is Paxos's: one ballot for every slot.
+export type { Prepare, ServerId } from '../paxos/types.ts';
+
 /** A client command, or the no-op, named as the model's Command and NoOp constants name them. */
 export type Command = string;
 
@@ -66,13 +68,6 @@ export interface ReplicaState {
   readonly log: readonly Command[];
   /** Sorted by slot: slots learned beyond a gap, waiting. */
   readonly pending: readonly PendingEntry[];
-}
-
-export interface Prepare {
-  readonly type: 'Prepare';
-  readonly ballot: Ballot;
-  readonly source: ServerId;
-  readonly dest: ServerId;
 }
 
 export interface PromiseMessage {

@@ -26,6 +26,26 @@ export function sameBallot(b: Ballot, c: Ballot): boolean {
   return b.round === c.round && b.proposer === c.proposer;
 }
 
+/** BallotOf(p) (Paxos.tla, MultiPaxos.tla): a proposer's current ballot, that of its round. */
+export function ballotOf(p: { readonly round: number; readonly id: number }): Ballot {
+  return { round: p.round, proposer: p.id };
+}
+
+/** Above(b, pb) (Paxos.tla, MultiPaxos.tla): b is above the promise pb (null: none), under the order `less`. */
+export function above(b: Ballot, promised: Ballot | null, less: BallotOrder): boolean {
+  return promised === null || less(promised, b);
+}
+
+/** AtLeast(b, pb) (Paxos.tla, MultiPaxos.tla): b is no lower than the promise pb (null: none), under the order `less`. */
+export function atLeast(b: Ballot, promised: Ballot | null, less: BallotOrder): boolean {
+  return promised === null || !less(b, promised);
+}
+
+/** A canonical, injective key of a ballot, for the keys of states and messages. */
+export function ballotKey(b: Ballot): string {
+  return `${b.round}.${b.proposer}`;
+}
+
 /** The ballot as people write it: "round-proposer". */
 export function ballotText(b: Ballot): string {
   return `${b.round}-${b.proposer}`;

@@ -4,7 +4,11 @@
 // its graph with TLC's.
 
 import { Bag } from '../core/bag.ts';
+import { withElement } from '../core/sorted.ts';
+import { agentsKey, bagClusterSteps, cachedKey } from '../explore/cluster.ts';
+import type { NetworkBounds, NetworkStep } from '../explore/cluster.ts';
 import type { Step } from '../explore/model.ts';
+import { ballotKey } from './ballot.ts';
 import {
   HandleAccept,
   HandleAccepted,
@@ -22,13 +26,10 @@ import {
   tallyKey,
 } from './node.ts';
 import type { PaxosConfig } from './node.ts';
-import type { AcceptorState, LearnerState, PaxosMessage, ProposerState, ServerId, Transition, Value } from './types.ts';
+import type { AcceptorState, LearnerState, PaxosMessage, ProposerState, ServerId, Value } from './types.ts';
 
 /** MCPaxos.tla's constants (the rounds, Paxos.tla's Round, are in the config). */
-export interface PaxosBounds {
-  readonly maxCopies: number;
-  readonly maxInFlight: number;
-}
+export type PaxosBounds = NetworkBounds;
 
 export interface PaxosClusterConfig extends PaxosConfig {
   readonly values: readonly Value[];
@@ -58,8 +59,8 @@ export type PaxosAction =
   | { readonly name: 'HandleAccepted'; readonly l: ServerId; readonly a: ServerId; readonly m: PaxosMessage }
   | { readonly name: 'HandleDecided'; readonly l: ServerId; readonly k: ServerId; readonly m: PaxosMessage }
   | { readonly name: 'Restart'; readonly a: ServerId }
-  | { readonly name: 'DropMessage'; readonly i: ServerId; readonly j: ServerId; readonly m: PaxosMessage }
-  | { readonly name: 'DuplicateMessage'; readonly i: ServerId; readonly j: ServerId; readonly m: PaxosMessage };
+  | NetworkStep<'DropMessage', PaxosMessage>
+  | NetworkStep<'DuplicateMessage', PaxosMessage>;
 
 export function initialCluster(cfg: PaxosClusterConfig): PaxosCluster {
   return {
@@ -75,100 +76,44 @@ export function initialCluster(cfg: PaxosClusterConfig): PaxosCluster {
 export function messageKey(m: PaxosMessage): string {
   switch (m.type) {
     case 'Prepare':
-      return `P ${m.ballot.round}.${m.ballot.proposer} ${m.source} ${m.dest}`;
+      return `P ${ballotKey(m.ballot)} ${m.source} ${m.dest}`;
     case 'Promise':
-      return `R ${m.ballot.round}.${m.ballot.proposer} ${acceptedKey(m.accepted)} ${m.source} ${m.dest}`;
+      return `R ${ballotKey(m.ballot)} ${acceptedKey(m.accepted)} ${m.source} ${m.dest}`;
     case 'Accept':
-      return `A ${m.ballot.round}.${m.ballot.proposer} ${m.value} ${m.source} ${m.dest}`;
+      return `A ${ballotKey(m.ballot)} ${m.value} ${m.source} ${m.dest}`;
     case 'Accepted':
-      return `V ${m.ballot.round}.${m.ballot.proposer} ${m.value} ${m.source} ${m.dest}`;
+      return `V ${ballotKey(m.ballot)} ${m.value} ${m.source} ${m.dest}`;
     case 'Decided':
       return `D ${m.value} ${m.source} ${m.dest}`;
   }
 }
 
-const nodeKeys = new WeakMap<object, string>();
-
-/** A canonical, injective key of one agent's state (the agent is implied by its position), cached. */
-function cachedKey<N extends object>(n: N, compute: (n: N) => string): string {
-  let key = nodeKeys.get(n);
-  if (key === undefined) {
-    key = compute(n);
-    nodeKeys.set(n, key);
-  }
-  return key;
-}
-
-const proposerKey = (p: ProposerState) => `${p.round} ${p.phase} ${p.promises.map(promiseKey).join(',')}`;
-const acceptorKey = (a: AcceptorState) =>
-  `${a.promised === null ? '-' : `${a.promised.round}.${a.promised.proposer}`} ${acceptedKey(a.accepted)}`;
-const learnerKey = (l: LearnerState) => `${tallyKey(l.tally)} ${l.decided ?? '-'}`;
+/** Canonical, injective keys of the agents' states (an agent is implied by its position). */
+const proposerKey = cachedKey((p: ProposerState) => `${p.round} ${p.phase} ${p.promises.map(promiseKey).join(',')}`);
+const acceptorKey = cachedKey((a: AcceptorState) => `${a.promised === null ? '-' : ballotKey(a.promised)} ${acceptedKey(a.accepted)}`);
+const learnerKey = cachedKey((l: LearnerState) => `${tallyKey(l.tally)} ${l.decided ?? '-'}`);
 
 export function clusterKey(c: PaxosCluster): string {
-  let key = '';
-  for (const p of c.proposers) key += `${cachedKey(p, proposerKey)}|`;
-  for (const a of c.acceptors) key += `${cachedKey(a, acceptorKey)}|`;
-  for (const l of c.learners) key += `${cachedKey(l, learnerKey)}|`;
-  return `${key}${c.proposed.join(',')}|${c.messages.key}`;
+  const agents = agentsKey(c.proposers, proposerKey) + agentsKey(c.acceptors, acceptorKey) + agentsKey(c.learners, learnerKey);
+  return `${agents}${c.proposed.join(',')}|${c.messages.key}`;
 }
 
-/** The network after an agent sent `sent`, having consumed `consumed` (if a message). */
-function network(c: PaxosCluster, sent: readonly PaxosMessage[], consumed?: string): Bag<PaxosMessage> {
-  let messages = consumed === undefined ? c.messages : c.messages.remove(consumed);
-  for (const m of sent) messages = messages.add(m, messageKey(m));
-  return messages;
-}
-
-function withProposer(c: PaxosCluster, index: number, t: Transition<ProposerState>, consumed?: string): PaxosCluster {
-  const proposers = c.proposers.slice();
-  proposers[index] = t.node;
-  return { ...c, proposers, messages: network(c, t.sent, consumed) };
-}
-
-function withAcceptor(c: PaxosCluster, index: number, t: Transition<AcceptorState>, consumed?: string): PaxosCluster {
-  const acceptors = c.acceptors.slice();
-  acceptors[index] = t.node;
-  return { ...c, acceptors, messages: network(c, t.sent, consumed) };
-}
-
-function withLearner(c: PaxosCluster, index: number, t: Transition<LearnerState>, consumed?: string): PaxosCluster {
-  const learners = c.learners.slice();
-  learners[index] = t.node;
-  return { ...c, learners, messages: network(c, t.sent, consumed) };
-}
-
-function withProposed(proposed: readonly Value[], v: Value): readonly Value[] {
-  return proposed.includes(v) ? proposed : [...proposed, v].sort();
-}
+/** How steps change the agents and the network (src/explore/cluster.ts). */
+const steps = bagClusterSteps<PaxosCluster, PaxosMessage>(messageKey);
 
 /** The step that delivers message m (whose key is `key`) to its receiver. */
 function deliver(cfg: PaxosClusterConfig, c: PaxosCluster, m: PaxosMessage, key: string): Step<PaxosCluster, PaxosAction> {
   switch (m.type) {
-    case 'Prepare': {
-      const at = cfg.acceptors.indexOf(m.dest);
-      const next = withAcceptor(c, at, HandlePrepare(cfg, c.acceptors[at], m), key);
-      return { action: { name: 'HandlePrepare', a: m.dest, p: m.source, m }, next };
-    }
-    case 'Promise': {
-      const at = cfg.proposers.indexOf(m.dest);
-      const next = withProposer(c, at, HandlePromise(cfg, c.proposers[at], m), key);
-      return { action: { name: 'HandlePromise', p: m.dest, a: m.source, m }, next };
-    }
-    case 'Accept': {
-      const at = cfg.acceptors.indexOf(m.dest);
-      const next = withAcceptor(c, at, HandleAccept(cfg, c.acceptors[at], m), key);
-      return { action: { name: 'HandleAccept', a: m.dest, p: m.source, m }, next };
-    }
-    case 'Accepted': {
-      const at = cfg.learners.indexOf(m.dest);
-      const next = withLearner(c, at, HandleAccepted(cfg, c.learners[at], m), key);
-      return { action: { name: 'HandleAccepted', l: m.dest, a: m.source, m }, next };
-    }
-    case 'Decided': {
-      const at = cfg.learners.indexOf(m.dest);
-      const next = withLearner(c, at, HandleDecided(cfg, c.learners[at], m), key);
-      return { action: { name: 'HandleDecided', l: m.dest, k: m.source, m }, next };
-    }
+    case 'Prepare':
+      return { action: { name: 'HandlePrepare', a: m.dest, p: m.source, m }, next: steps.afterDelivery(c, 'acceptors', m, key, (a) => HandlePrepare(cfg, a, m)) };
+    case 'Promise':
+      return { action: { name: 'HandlePromise', p: m.dest, a: m.source, m }, next: steps.afterDelivery(c, 'proposers', m, key, (p) => HandlePromise(cfg, p, m)) };
+    case 'Accept':
+      return { action: { name: 'HandleAccept', a: m.dest, p: m.source, m }, next: steps.afterDelivery(c, 'acceptors', m, key, (a) => HandleAccept(cfg, a, m)) };
+    case 'Accepted':
+      return { action: { name: 'HandleAccepted', l: m.dest, a: m.source, m }, next: steps.afterDelivery(c, 'learners', m, key, (l) => HandleAccepted(cfg, l, m)) };
+    case 'Decided':
+      return { action: { name: 'HandleDecided', l: m.dest, k: m.source, m }, next: steps.afterDelivery(c, 'learners', m, key, (l) => HandleDecided(cfg, l, m)) };
   }
 }
 
@@ -183,7 +128,7 @@ export function successors(cfg: PaxosClusterConfig, c: PaxosCluster): Step<Paxos
   if (roomForRequests) {
     c.proposers.forEach((p, i) => {
       const t = Phase1a(cfg, p);
-      if (t) out.push({ action: { name: 'Phase1a', p: p.id }, next: withProposer(c, i, t) });
+      if (t) out.push({ action: { name: 'Phase1a', p: p.id }, next: steps.afterTransition(c, 'proposers', i, t) });
     });
   }
   for (const { key, item: m } of c.messages.entries) out.push(deliver(cfg, c, m, key));
@@ -191,23 +136,18 @@ export function successors(cfg: PaxosClusterConfig, c: PaxosCluster): Step<Paxos
     c.proposers.forEach((p, i) => {
       for (const v of cfg.values) {
         const t = Phase2a(cfg, p, v);
-        if (t) out.push({ action: { name: 'Phase2a', p: p.id, v }, next: { ...withProposer(c, i, t), proposed: withProposed(c.proposed, v) } });
+        if (t) {
+          const proposed = withElement(c.proposed, v, (proposal) => proposal);
+          out.push({ action: { name: 'Phase2a', p: p.id, v }, next: { ...steps.afterTransition(c, 'proposers', i, t), proposed } });
+        }
       }
     });
   }
   c.acceptors.forEach((a, i) => {
-    out.push({ action: { name: 'Restart', a: a.id }, next: withAcceptor(c, i, Restart(cfg, a)) });
+    out.push({ action: { name: 'Restart', a: a.id }, next: steps.afterTransition(c, 'acceptors', i, Restart(cfg, a)) });
   });
-  for (const { key, item: m } of c.messages.entries) {
-    out.push({ action: { name: 'DropMessage', i: m.source, j: m.dest, m }, next: { ...c, messages: c.messages.remove(key) } });
-  }
+  out.push(...steps.dropMessageSteps(c));
   // MCDuplicateMessage: the message duplicated has at most MaxCopies copies afterwards.
-  if (inFlight < bounds.maxInFlight) {
-    for (const { key, item: m, count } of c.messages.entries) {
-      if (count + 1 <= bounds.maxCopies) {
-        out.push({ action: { name: 'DuplicateMessage', i: m.source, j: m.dest, m }, next: { ...c, messages: c.messages.add(m, key) } });
-      }
-    }
-  }
+  out.push(...steps.duplicateMessageSteps(c, bounds));
   return out;
 }

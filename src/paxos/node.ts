@@ -7,7 +7,8 @@
 // Each returns undefined where the action is not enabled.
 
 import { match } from 'ts-pattern';
-import { ballotLess, highest, sameBallot } from './ballot.ts';
+import { unique, withElement } from '../core/sorted.ts';
+import { above, atLeast, ballotKey, ballotLess, ballotOf, highest, sameBallot } from './ballot.ts';
 import type { Ballot, BallotOrder } from './ballot.ts';
 import type {
   Accept,
@@ -69,28 +70,10 @@ export interface PaxosConfig {
 }
 
 // ---- helpers (Paxos.tla's Helpers section) ---------------------------------------------------
-
-/** Paxos.tla BallotOf(p): the proposer's current ballot. */
-export function ballotOf(p: ProposerState): Ballot {
-  return { round: p.round, proposer: p.id };
-}
-
-/** Paxos.tla Above(b, pb): b is above the promise pb (null: none). */
-function above(cfg: PaxosConfig, b: Ballot, promised: Ballot | null): boolean {
-  return promised === null || cfg.rules.ballotLess(promised, b);
-}
-
-/** Paxos.tla AtLeast(b, pb): b is no lower than the promise pb (null: none). */
-function atLeast(cfg: PaxosConfig, b: Ballot, promised: Ballot | null): boolean {
-  return promised === null || !cfg.rules.ballotLess(b, promised);
-}
-
-function unique(ids: readonly ServerId[]): ServerId[] {
-  return [...new Set(ids)].sort((a, b) => a - b);
-}
+// BallotOf, Above and AtLeast, which Multi-Paxos shares, are in ballot.ts.
 
 export function acceptedKey(x: AcceptedValue | null): string {
-  return x === null ? '-' : `${x.bal.round}.${x.bal.proposer}:${x.val}`;
+  return x === null ? '-' : `${ballotKey(x.bal)}:${x.val}`;
 }
 
 export function promiseKey(r: PromiseRecord): string {
@@ -98,14 +81,7 @@ export function promiseKey(r: PromiseRecord): string {
 }
 
 export function tallyKey(t: Tally | null): string {
-  return t === null ? '-' : `${t.bal.round}.${t.bal.proposer}:${t.val}:${t.acceptors.join(',')}`;
-}
-
-/** A sorted list without duplicates, as a set, with x added. */
-function withElement<T>(xs: readonly T[], x: T, key: (x: T) => string): readonly T[] {
-  const k = key(x);
-  if (xs.some((y) => key(y) === k)) return xs;
-  return [...xs, x].sort((a, b) => (key(a) < key(b) ? -1 : key(a) > key(b) ? 1 : 0));
+  return t === null ? '-' : `${ballotKey(t.bal)}:${t.val}:${t.acceptors.join(',')}`;
 }
 
 export function initialProposer(id: ServerId): ProposerState {
@@ -135,7 +111,7 @@ export function Phase1a(cfg: PaxosConfig, p: ProposerState): Transition<Proposer
 
 /** Paxos.tla HandlePrepare(a, p): promise a ballot above every earlier promise, reporting the last accepted value. */
 export function HandlePrepare(cfg: PaxosConfig, a: AcceptorState, m: Prepare): Transition<AcceptorState> {
-  if (!above(cfg, m.ballot, a.promised)) return { node: a, sent: [] };
+  if (!above(m.ballot, a.promised, cfg.rules.ballotLess)) return { node: a, sent: [] };
   const promise: PromiseMessage = { type: 'Promise', ballot: m.ballot, accepted: a.accepted, source: a.id, dest: m.source };
   return { node: { ...a, promised: m.ballot }, sent: [promise] };
 }
@@ -175,7 +151,7 @@ export function Phase2a(cfg: PaxosConfig, p: ProposerState, v: Value): Transitio
 
 /** Paxos.tla HandleAccept(a, p): accept a ballot no lower than the promise, and tell every learner. */
 export function HandleAccept(cfg: PaxosConfig, a: AcceptorState, m: Accept): Transition<AcceptorState> {
-  if (!atLeast(cfg, m.ballot, a.promised)) return { node: a, sent: [] };
+  if (!atLeast(m.ballot, a.promised, cfg.rules.ballotLess)) return { node: a, sent: [] };
   return {
     node: { ...a, promised: m.ballot, accepted: { bal: m.ballot, val: m.value } },
     sent: cfg.learners.map((l): Accepted => ({ type: 'Accepted', ballot: m.ballot, value: m.value, source: a.id, dest: l })),

@@ -1,11 +1,12 @@
 // Paxos's TypeScript state and actions as the TLA+ values of specs/paxos/Paxos.tla's variables
 // and of TracePaxos.tla's history variable, for comparing with TLC's states and replaying its traces.
 
+import { bagToTla } from '../core/bag.ts';
 import { fn, int, modelValue, record, set, str } from '../core/tla/value.ts';
 import type { TlaState, TlaValue } from '../core/tla/value.ts';
 import type { Ballot } from './ballot.ts';
-import type { PaxosAction, PaxosCluster } from './cluster.ts';
-import type { AcceptedValue, PaxosMessage, ServerId } from './types.ts';
+import type { PaxosCluster } from './cluster.ts';
+import type { AcceptedValue, PaxosMessage, ServerId, Value } from './types.ts';
 
 export const PAXOS_VARIABLES = [
   'messages',
@@ -20,10 +21,15 @@ export const PAXOS_VARIABLES = [
 ] as const;
 
 const server = (id: ServerId): TlaValue => int(id);
-const value = (v: string): TlaValue => modelValue(v);
+const value = (v: Value): TlaValue => modelValue(v);
 
 export function ballotToTla(b: Ballot): TlaValue {
   return record({ round: int(b.round), proposer: server(b.proposer) });
+}
+
+/** An acceptor's promise: the ballot, or None. */
+export function promisedToTla(b: Ballot | null, none: TlaValue): TlaValue {
+  return b === null ? none : ballotToTla(b);
 }
 
 /** [bal |-> b, val |-> v], or None. */
@@ -46,52 +52,43 @@ export function messageToTla(m: PaxosMessage, none: TlaValue): TlaValue {
   }
 }
 
+/** A variable that holds a value for each agent of a role: [agent \in Role |-> f(agent)]. */
+export function perAgent<N extends { readonly id: ServerId }>(agents: readonly N[], f: (n: N) => TlaValue): TlaValue {
+  return fn(agents.map((n) => [server(n.id), f(n)] as const));
+}
+
 /** The cluster as the values of Paxos.tla's variables; `none` is the model's None. */
 export function clusterToTla(c: PaxosCluster, none: TlaValue): TlaState {
-  const per = <N extends { readonly id: ServerId }>(nodes: readonly N[], f: (n: N) => TlaValue) =>
-    fn(nodes.map((n) => [server(n.id), f(n)] as const));
   return {
-    messages: fn(c.messages.entries.map((e) => [messageToTla(e.item, none), int(e.count)] as const)),
-    round: per(c.proposers, (p) => int(p.round)),
-    phase: per(c.proposers, (p) => str(p.phase)),
-    promises: per(c.proposers, (p) =>
+    messages: bagToTla(c.messages, (m) => messageToTla(m, none)),
+    round: perAgent(c.proposers, (p) => int(p.round)),
+    phase: perAgent(c.proposers, (p) => str(p.phase)),
+    promises: perAgent(c.proposers, (p) =>
       set(p.promises.map((r) => record({ acceptor: server(r.acceptor), accepted: acceptedToTla(r.accepted, none) }))),
     ),
-    promised: per(c.acceptors, (a) => (a.promised === null ? none : ballotToTla(a.promised))),
-    accepted: per(c.acceptors, (a) => acceptedToTla(a.accepted, none)),
-    tally: per(c.learners, (l) =>
+    promised: perAgent(c.acceptors, (a) => promisedToTla(a.promised, none)),
+    accepted: perAgent(c.acceptors, (a) => acceptedToTla(a.accepted, none)),
+    tally: perAgent(c.learners, (l) =>
       l.tally === null
         ? none
         : record({ bal: ballotToTla(l.tally.bal), val: value(l.tally.val), acceptors: set(l.tally.acceptors.map(server)) }),
     ),
-    decided: per(c.learners, (l) => (l.decided === null ? none : value(l.decided))),
+    decided: perAgent(c.learners, (l) => (l.decided === null ? none : value(l.decided))),
     proposed: set(c.proposed.map(value)),
   };
 }
 
-/** The action as TracePaxos.tla records it in lastAction: [name |-> ..., params |-> [...]]. */
-export function actionToTla(a: PaxosAction): TlaValue {
-  const params = ((): Record<string, TlaValue> => {
-    switch (a.name) {
-      case 'Phase1a':
-        return { p: server(a.p) };
-      case 'HandlePrepare':
-      case 'HandleAccept':
-        return { a: server(a.a), p: server(a.p) };
-      case 'HandlePromise':
-        return { p: server(a.p), a: server(a.a) };
-      case 'Phase2a':
-        return { p: server(a.p), v: value(a.v) };
-      case 'HandleAccepted':
-        return { l: server(a.l), a: server(a.a) };
-      case 'HandleDecided':
-        return { l: server(a.l), k: server(a.k) };
-      case 'Restart':
-        return { a: server(a.a) };
-      case 'DropMessage':
-      case 'DuplicateMessage':
-        return { i: server(a.i), j: server(a.j) };
-    }
-  })();
+/**
+ * The action as TracePaxos.tla (and TraceMultiPaxos.tla) records it in lastAction, with
+ * Did(name, params): params are the action's own parameters, which are the fields of the
+ * TypeScript action but m, the message a step took: servers (numbers) as numbers, values
+ * (Multi-Paxos: commands) as model values.
+ */
+export function actionToTla(a: { readonly name: string }): TlaValue {
+  const params: (readonly [string, TlaValue])[] = [];
+  for (const [param, x] of Object.entries(a)) {
+    if (param === 'name' || param === 'm') continue;
+    params.push([param, typeof x === 'number' ? server(x) : value(x as Value)]);
+  }
   return record({ name: str(a.name), params: record(params) });
 }

@@ -3,6 +3,8 @@
 // and the conformance suite compares its graph with TLC's.
 
 import { Bag } from '../core/bag.ts';
+import { agentsKey, bagClusterSteps } from '../explore/cluster.ts';
+import type { NetworkBounds } from '../explore/cluster.ts';
 import type { Step } from '../explore/model.ts';
 import {
   AdvanceCommitIndex,
@@ -15,15 +17,13 @@ import {
   receive,
 } from './node.ts';
 import type { RaftConfig } from './node.ts';
-import type { RaftMessage, RaftNode, ServerId, Transition, Value } from './types.ts';
+import type { RaftMessage, RaftNode, ServerId, Value } from './types.ts';
 
 /** MCRaft.tla's constants. */
-export interface RaftBounds {
+export interface RaftBounds extends NetworkBounds {
   readonly candidates: readonly ServerId[];
   readonly maxTerm: number;
   readonly maxLogLength: number;
-  readonly maxCopies: number;
-  readonly maxInFlight: number;
 }
 
 export interface RaftClusterConfig extends RaftConfig {
@@ -111,19 +111,11 @@ function nodeKey(cfg: RaftConfig, n: RaftNode): string {
 }
 
 export function clusterKey(cfg: RaftConfig, c: RaftCluster): string {
-  let key = '';
-  for (const n of c.nodes) key += `${nodeKey(cfg, n)}|`;
-  return key + c.messages.key;
+  return agentsKey(c.nodes, (n) => nodeKey(cfg, n)) + c.messages.key;
 }
 
-/** The cluster after server `index` took `transition`, having consumed `consumed` (if a message). */
-function apply(c: RaftCluster, index: number, t: Transition, consumed?: string): RaftCluster {
-  const nodes = c.nodes.slice();
-  nodes[index] = t.node;
-  let messages = consumed === undefined ? c.messages : c.messages.remove(consumed);
-  for (const m of t.sent) messages = messages.add(m, messageKey(m));
-  return { nodes, messages };
-}
+/** How steps change the servers and the network (src/explore/cluster.ts). */
+const steps = bagClusterSteps<RaftCluster, RaftMessage>(messageKey);
 
 /** Every enabled action of MCRaft's Next, in the order of Raft.tla's Next, with its successor. */
 export function successors(cfg: RaftClusterConfig, c: RaftCluster): Step<RaftCluster, RaftAction>[] {
@@ -131,30 +123,28 @@ export function successors(cfg: RaftClusterConfig, c: RaftCluster): Step<RaftClu
   const { bounds } = cfg;
   const inFlight = c.messages.size;
   const others = cfg.servers.length - 1;
-  const indexOf = (id: ServerId) => cfg.servers.indexOf(id);
 
   c.nodes.forEach((node, i) => {
     // MCTimeout
     if (bounds.candidates.includes(node.id) && node.currentTerm < bounds.maxTerm && inFlight + others <= bounds.maxInFlight) {
       const t = Timeout(cfg, node);
-      if (t) out.push({ action: { name: 'Timeout', i: node.id }, next: apply(c, i, t) });
+      if (t) out.push({ action: { name: 'Timeout', i: node.id }, next: steps.afterTransition(c, 'nodes', i, t) });
     }
   });
   for (const { key, item: m } of c.messages.entries) {
-    const at = indexOf(m.dest);
     const action = { name: HANDLER[m.type], i: m.dest, j: m.source, m };
-    out.push({ action, next: apply(c, at, receive(cfg, c.nodes[at], m), key) });
+    out.push({ action, next: steps.afterDelivery(c, 'nodes', m, key, (node) => receive(cfg, node, m)) });
   }
   c.nodes.forEach((node, i) => {
     const t = BecomeLeader(cfg, node);
-    if (t) out.push({ action: { name: 'BecomeLeader', i: node.id }, next: apply(c, i, t) });
+    if (t) out.push({ action: { name: 'BecomeLeader', i: node.id }, next: steps.afterTransition(c, 'nodes', i, t) });
   });
   c.nodes.forEach((node, i) => {
     // MCClientRequest
     if (node.log.length >= bounds.maxLogLength) return;
     for (const v of cfg.values) {
       const t = ClientRequest(cfg, node, v);
-      if (t) out.push({ action: { name: 'ClientRequest', i: node.id, v }, next: apply(c, i, t) });
+      if (t) out.push({ action: { name: 'ClientRequest', i: node.id, v }, next: steps.afterTransition(c, 'nodes', i, t) });
     }
   });
   c.nodes.forEach((node, i) => {
@@ -162,29 +152,19 @@ export function successors(cfg: RaftClusterConfig, c: RaftCluster): Step<RaftClu
       const t = AppendEntries(cfg, node, j);
       // MCAppendEntries
       if (t && c.messages.count(messageKey(t.sent[0])) < bounds.maxCopies && inFlight < bounds.maxInFlight) {
-        out.push({ action: { name: 'AppendEntries', i: node.id, j }, next: apply(c, i, t) });
+        out.push({ action: { name: 'AppendEntries', i: node.id, j }, next: steps.afterTransition(c, 'nodes', i, t) });
       }
     }
   });
   c.nodes.forEach((node, i) => {
     const t = AdvanceCommitIndex(cfg, node);
-    if (t) out.push({ action: { name: 'AdvanceCommitIndex', i: node.id }, next: apply(c, i, t) });
+    if (t) out.push({ action: { name: 'AdvanceCommitIndex', i: node.id }, next: steps.afterTransition(c, 'nodes', i, t) });
   });
   c.nodes.forEach((node, i) => {
-    out.push({ action: { name: 'Restart', i: node.id }, next: apply(c, i, Restart(cfg, node)) });
+    out.push({ action: { name: 'Restart', i: node.id }, next: steps.afterTransition(c, 'nodes', i, Restart(cfg, node)) });
   });
-  for (const { key, item: m } of c.messages.entries) {
-    const action = { name: 'DropMessage', i: m.source, j: m.dest, m } as const;
-    out.push({ action, next: { nodes: c.nodes, messages: c.messages.remove(key) } });
-  }
+  out.push(...steps.dropMessageSteps(c));
   // MCDuplicateMessage: no message may have more than MaxCopies copies after the step.
-  if (inFlight < bounds.maxInFlight) {
-    for (const { key, item: m, count } of c.messages.entries) {
-      const messages = c.messages.add(m, key);
-      if (count + 1 <= bounds.maxCopies && messages.entries.every((e) => e.count <= bounds.maxCopies)) {
-        out.push({ action: { name: 'DuplicateMessage', i: m.source, j: m.dest, m }, next: { nodes: c.nodes, messages } });
-      }
-    }
-  }
+  out.push(...steps.duplicateMessageSteps(c, bounds, (messages) => messages.entries.every((e) => e.count <= bounds.maxCopies)));
   return out;
 }

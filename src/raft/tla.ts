@@ -1,6 +1,7 @@
 // Raft's TypeScript state and actions as the TLA+ values of specs/raft/Raft.tla's variables and
 // of TraceRaft.tla's history variable, for comparing with TLC's states and replaying its traces.
 
+import { bagToTla } from '../core/bag.ts';
 import { bool, fn, int, modelValue, record, seq, set, str } from '../core/tla/value.ts';
 import type { TlaState, TlaValue } from '../core/tla/value.ts';
 import type { RaftAction, RaftCluster } from './cluster.ts';
@@ -50,7 +51,7 @@ export function clusterToTla(c: RaftCluster, nil: TlaValue): TlaState {
   const perPeer = (values: Readonly<Record<ServerId, number>>) =>
     fn(Object.entries(values).map(([j, v]) => [server(j), int(v)] as const));
   return {
-    messages: fn(c.messages.entries.map((e) => [messageToTla(e.item), int(e.count)] as const)),
+    messages: bagToTla(c.messages, messageToTla),
     currentTerm: perServer((n) => int(n.currentTerm)),
     votedFor: perServer((n) => (n.votedFor === null ? nil : server(n.votedFor))),
     log: perServer((n) => seq(n.log.map(entryToTla))),

@@ -6,9 +6,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { parseCfg } from '../../src/core/tla/cfg.ts';
-import { stateKey } from '../../src/core/tla/value.ts';
 import { runSchedule } from '../../src/explore/schedule.ts';
 import { createMultiPaxosModel } from '../../src/multipaxos/index.ts';
+import { expectKeyAsFineAsTla, expectNothingBroken } from '../support/schedules.ts';
 
 function model(options: { proposers: string; acceptors: string; rounds: string; slots: string; maxInFlight: number; mutant?: string }) {
   const text = `CONSTANTS
@@ -33,13 +33,7 @@ describe('Multi-Paxos under random schedules', () => {
   const big = model({ proposers: '{9, 10, 11}', acceptors: '{1, 2, 3, 4, 5}', rounds: '{1, 2, 3, 4}', slots: '{1, 2, 3, 4}', maxInFlight: 16 });
 
   it('keeps every invariant and action property: 3 proposers, 5 acceptors, 3 replicas, 4 rounds, 4 slots', () => {
-    fc.assert(
-      fc.property(schedule(300), (choices) => {
-        const result = runSchedule(big, choices);
-        expect(result.broken, `broken after ${result.actions.map((a) => a.name).join(', ')}`).toBeUndefined();
-      }),
-      { numRuns: 150 },
-    );
+    expectNothingBroken((choices) => runSchedule(big, choices), schedule(300), 150);
   });
 
   it('reaches leader changes, re-proposals and execution on every replica', () => {
@@ -69,13 +63,6 @@ describe('Multi-Paxos under random schedules', () => {
 
   it('has a key exactly as fine as the TLA+ state', () => {
     const m = model({ proposers: '{9, 10}', acceptors: '{1, 2, 3}', rounds: '{1, 2}', slots: '{1, 2}', maxInFlight: 6 });
-    fc.assert(
-      fc.property(schedule(40), schedule(40), (a, b) => {
-        const x = runSchedule(m, a).states.at(-1)!;
-        const y = runSchedule(m, b).states.at(-1)!;
-        expect(m.key(x) === m.key(y)).toBe(stateKey(m.stateToTla(x)) === stateKey(m.stateToTla(y)));
-      }),
-      { numRuns: 300 },
-    );
+    expectKeyAsFineAsTla((choices) => runSchedule(m, choices).states.at(-1)!, m, schedule(40), 300);
   });
 });

@@ -5,7 +5,7 @@
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { modelValue, stateKey } from '../../src/core/tla/value.ts';
+import { modelValue } from '../../src/core/tla/value.ts';
 import { ballotLess, ballotLessAsText, compareBallots } from '../../src/paxos/ballot.ts';
 import type { Ballot } from '../../src/paxos/ballot.ts';
 import { clusterKey, initialCluster, successors } from '../../src/paxos/cluster.ts';
@@ -15,6 +15,7 @@ import { clusterToTla } from '../../src/paxos/tla.ts';
 import { paxosConfig } from './support.ts';
 import { runSchedule } from '../../src/explore/schedule.ts';
 import type { ScheduleRun } from '../../src/explore/schedule.ts';
+import { expectKeyAsFineAsTla, expectNothingBroken } from '../support/schedules.ts';
 
 /**
  * A schedule is a list of choices; each picks one of the enabled actions, modulo their number.
@@ -59,13 +60,7 @@ describe('Paxos under random schedules', () => {
       { proposers: 3, acceptors: 5, learners: 3 },
       { rounds: Array.from({ length: 12 }, (_, i) => i + 1), values: ['v1', 'v2', 'v3'], maxCopies: 2, maxInFlight: 14 },
     );
-    fc.assert(
-      fc.property(schedule(300), (choices) => {
-        const result = run(cfg, choices);
-        expect(result.broken, `broken after ${result.actions.map((a) => a.name).join(', ')}`).toBeUndefined();
-      }),
-      { numRuns: 200 },
-    );
+    expectNothingBroken((choices) => run(cfg, choices), schedule(300), 200);
   });
 
   it('finds a seeded bug and shrinks it to a minimal schedule', () => {
@@ -88,13 +83,7 @@ describe('Paxos under random schedules', () => {
   it('has a key exactly as fine as the TLA+ state', () => {
     const cfg = paxosConfig({ proposers: 2, acceptors: 3, learners: 2 }, { rounds: [1, 2], maxInFlight: 6 });
     const none = modelValue('None');
-    fc.assert(
-      fc.property(schedule(40), schedule(40), (a, b) => {
-        const x = run(cfg, a).states.at(-1) as PaxosCluster;
-        const y = run(cfg, b).states.at(-1) as PaxosCluster;
-        expect(clusterKey(x) === clusterKey(y)).toBe(stateKey(clusterToTla(x, none)) === stateKey(clusterToTla(y, none)));
-      }),
-      { numRuns: 300 },
-    );
+    const reached = (choices: readonly number[]) => run(cfg, choices).states.at(-1) as PaxosCluster;
+    expectKeyAsFineAsTla(reached, { key: clusterKey, stateToTla: (c) => clusterToTla(c, none) }, schedule(40), 300);
   });
 });

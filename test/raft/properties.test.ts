@@ -4,7 +4,6 @@
 
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { stateKey } from '../../src/core/tla/value.ts';
 import { modelValue } from '../../src/core/tla/value.ts';
 import { clusterKey, initialCluster, successors } from '../../src/raft/cluster.ts';
 import type { RaftAction, RaftCluster, RaftClusterConfig } from '../../src/raft/cluster.ts';
@@ -13,6 +12,7 @@ import { clusterToTla } from '../../src/raft/tla.ts';
 import { raftConfig } from './support.ts';
 import { runSchedule } from '../../src/explore/schedule.ts';
 import type { ScheduleRun } from '../../src/explore/schedule.ts';
+import { expectKeyAsFineAsTla, expectNothingBroken } from '../support/schedules.ts';
 
 /** A schedule is a list of choices; each picks one of the enabled actions, modulo their number. */
 const schedule = (maxLength: number) => fc.array(fc.nat(), { minLength: 1, maxLength });
@@ -24,13 +24,7 @@ function run(cfg: RaftClusterConfig, choices: readonly number[]): ScheduleRun<Ra
 describe('Raft under random schedules', () => {
   it('keeps every invariant on five servers with loss, duplication and restarts', () => {
     const cfg = raftConfig(5, { maxTerm: 5, maxLogLength: 4, maxCopies: 2, maxInFlight: 10 });
-    fc.assert(
-      fc.property(schedule(300), (choices) => {
-        const result = run(cfg, choices);
-        expect(result.broken, `broken after ${result.actions.map((a) => a.name).join(', ')}`).toBeUndefined();
-      }),
-      { numRuns: 200 },
-    );
+    expectNothingBroken((choices) => run(cfg, choices), schedule(300), 200);
   });
 
   it('finds a seeded bug and shrinks it to a minimal schedule', () => {
@@ -48,18 +42,9 @@ describe('Raft under random schedules', () => {
   });
 
   it('has a key exactly as fine as the TLA+ state', () => {
-    // Two states reached by random schedules have the same key exactly when their TLA+ images are equal.
     const cfg = raftConfig(3, { maxTerm: 2, maxLogLength: 2, maxInFlight: 4 });
     const nil = modelValue('Nil');
-    fc.assert(
-      fc.property(schedule(40), schedule(40), (a, b) => {
-        const x = run(cfg, a).states.at(-1) as RaftCluster;
-        const y = run(cfg, b).states.at(-1) as RaftCluster;
-        const sameKey = clusterKey(cfg, x) === clusterKey(cfg, y);
-        const sameTla = stateKey(clusterToTla(x, nil)) === stateKey(clusterToTla(y, nil));
-        expect(sameKey).toBe(sameTla);
-      }),
-      { numRuns: 300 },
-    );
+    const reached = (choices: readonly number[]) => run(cfg, choices).states.at(-1) as RaftCluster;
+    expectKeyAsFineAsTla(reached, { key: (c) => clusterKey(cfg, c), stateToTla: (c) => clusterToTla(c, nil) }, schedule(40), 300);
   });
 });
