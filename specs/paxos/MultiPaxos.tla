@@ -66,7 +66,14 @@ AtLeast(b, pb) == pb = None \/ ~Less(b, pb)
 \* Every server, whatever roles it plays.
 Server == Proposer \cup Acceptor \cup Replica
 
-Quorum == {Q \in SUBSET Acceptor : Cardinality(Q) * 2 > Cardinality(Acceptor)}
+\* Any two majorities of acceptors share an acceptor.  Quorum, the sets that
+\* leaders count as a quorum, and Reproposals, below, are rules that a seeded
+\* bug (MutantsMultiPaxos.tla) can replace with a cfg override `Rule <-
+\* BuggyRule`, as src/multipaxos/mutants.ts replaces the same rule of the
+\* TypeScript reducer; the invariants say "chosen" of the majorities
+\* themselves, so that a bug in Quorum does not redefine what they check.
+Majority == {Q \in SUBSET Acceptor : Cardinality(Q) * 2 > Cardinality(Acceptor)}
+Quorum == Majority
 
 \* The round a proposer starts after round r.
 NextRound(r) == CHOOSE s \in Round : s > r /\ \A t \in Round : t > r => s <= t
@@ -326,10 +333,10 @@ Spec == Init /\ [][Next]_vars
 (* grow, keep the record of what has been chosen.                         *)
 (***************************************************************************)
 
-\* The commands a quorum of acceptors has accepted in slot s in one ballot.
+\* The commands a majority of acceptors has accepted in slot s in one ballot.
 ChosenAt(s) ==
     {v \in Command \cup {NoOp} :
-        \E b \in Ballot, Q \in Quorum :
+        \E b \in Ballot, Q \in Majority :
             \A a \in Q : s \in DOMAIN accepted[a] /\ accepted[a][s] = [bal |-> b, val |-> v]}
 
 \* The commands replicas have learned for slot s.

@@ -54,7 +54,12 @@ Ballot == [round : Round, proposer : Proposer]
 BallotOf(p) == [round |-> round[p], proposer |-> p]
 
 \* Ballots are ordered by round, then by proposer id, comparing numbers.
-\* (Comparing them as text, "10-1" < "9-1", is a classic bug.)
+\* (Comparing them as text, "10-1" < "9-1", is a classic bug.)  Less, Highest,
+\* Quorum, RequiredValue, AddVote and PromiseAfterRestart are rules that
+\* Paxos's safety rests on, each a named operator so that a seeded bug
+\* (MutantsPaxos.tla) can replace exactly one of them with a cfg override
+\* `Rule <- BuggyRule`, as src/paxos/mutants.ts replaces the same rule of the
+\* TypeScript reducer (PaxosRules in src/paxos/node.ts).
 Less(b, c) == \/ b.round < c.round
               \/ b.round = c.round /\ b.proposer < c.proposer
 
@@ -62,11 +67,19 @@ Less(b, c) == \/ b.round < c.round
 Above(b, pb) == pb = None \/ Less(pb, b)
 AtLeast(b, pb) == pb = None \/ ~Less(b, pb)
 
+\* What acceptor a has promised when it comes back from a crash: its promise,
+\* which is on stable storage.
+PromiseAfterRestart(a) == promised[a]
+
 \* Every server, whatever roles it plays.
 Server == Proposer \cup Acceptor \cup Learner
 
 \* Any two majorities of acceptors share an acceptor: that is all Paxos needs.
-Quorum == {Q \in SUBSET Acceptor : Cardinality(Q) * 2 > Cardinality(Acceptor)}
+Majority == {Q \in SUBSET Acceptor : Cardinality(Q) * 2 > Cardinality(Acceptor)}
+\* The sets of acceptors that proposers and learners count as a quorum: the
+\* majorities.  (The invariants say "chosen" of the majorities themselves, so
+\* that a seeded bug in this rule does not redefine what they check.)
+Quorum == Majority
 
 \* The round a proposer starts after round r: the next one.  (Phase1a asks
 \* whether there is one with a set, not with \E, on which TLC would branch,
@@ -159,6 +172,10 @@ HandlePromise(p, a) ==
 \* The pairs of ballot and value that p's promises report accepted.
 Reported(p) == {r.accepted : r \in promises[p]} \ {None}
 
+\* The value proposer p must propose: that of the highest ballot its promises
+\* report, or None if they report none and p may propose its own.
+RequiredValue(p) == IF Reported(p) = {} THEN None ELSE Highest(Reported(p)).val
+
 \* Phase 2a: proposer p, promised its ballot by a quorum, asks every acceptor
 \* to accept value v.  If an acceptor of the quorum reported a value, v must
 \* be the value of the highest ballot reported: a value chosen at a lower
@@ -168,7 +185,7 @@ Reported(p) == {r.accepted : r \in promises[p]} \ {None}
 Phase2a(p, v) ==
     /\ phase[p] = "Phase1"
     /\ {r.acceptor : r \in promises[p]} \in Quorum
-    /\ IF Reported(p) = {} THEN TRUE ELSE v = Highest(Reported(p)).val
+    /\ RequiredValue(p) \in {None, v}
     /\ phase' = [phase EXCEPT ![p] = "Phase2"]
     /\ promises' = [promises EXCEPT ![p] = {}]
     /\ messages' = WithMessages(
@@ -243,7 +260,8 @@ HandleDecided(l, k) ==
 \* that kept its promise in memory only would come back changed.
 Restart(a) ==
     /\ a \in Acceptor
-    /\ UNCHANGED vars
+    /\ promised' = [promised EXCEPT ![a] = PromiseAfterRestart(a)]
+    /\ UNCHANGED <<messages, proposerVars, accepted, learnerVars, proposed>>
 
 \* The network loses a message from server i to server j.
 DropMessage(i, j) ==
@@ -307,9 +325,9 @@ Termination == <>(\A l \in Learner : decided[l] /= None)
 (* change, keep the record of what has been chosen.                        *)
 (***************************************************************************)
 
-\* The values a quorum of acceptors has accepted in one ballot.
+\* The values a majority of acceptors has accepted in one ballot.
 ChosenValues ==
-    {v \in Value : \E b \in Ballot, Q \in Quorum :
+    {v \in Value : \E b \in Ballot, Q \in Majority :
                        \A a \in Q : accepted[a] = [bal |-> b, val |-> v]}
 
 DecidedValues == {decided[l] : l \in Learner} \ {None}

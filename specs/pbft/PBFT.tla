@@ -112,6 +112,40 @@ Prepared(i, m) == CommitMsg(m.view, m.seq, m.digest, i) \in log[i]
 PreparedCerts(i) ==
     {Cert(m.view, m.seq, m.digest) : m \in {c \in log[i] : c.type = "Commit"}}
 
+----
+\* The rules PBFT's safety rests on, each a named operator that the actions
+\* use, so that a seeded bug (MutantsPBFT.tla) can replace exactly one of them
+\* with a cfg override `Rule <- BuggyRule`, as src/pbft/mutants.ts replaces
+\* the same rule of the TypeScript reducer (PbftRules in src/pbft/node.ts).
+
+\* 4.2: a replica that accepted a pre-prepare is prepared once the backups
+\* that sent matching PREPAREs (the primary sends none: its pre-prepare
+\* stands for it) are 2f.  With the primary they are 2f + 1 replicas: two
+\* such sets share a correct one, which accepts one request per view and
+\* sequence number.
+PrepareQuorum(preparers) == Cardinality(preparers) >= 2 * F
+
+\* 4.2: a prepared request is committed-local once the replicas that sent
+\* matching COMMITs, the replica itself among them, are 2f + 1: f + 1 of them
+\* correct and prepared, so that every set of 2f + 1 view changes carries
+\* the request into a later view (4.4).
+CommitQuorum(committers) == Cardinality(committers) >= 2 * F + 1
+
+\* 4.2: backup i may accept pre-prepare m only if it has accepted none with
+\* the same view and sequence number: a correct backup prepares at most one
+\* request for each.
+MayAcceptPrePrepare(i, m) == \A pp \in PrePrepares(log[i]) : ~(pp.view = m.view /\ pp.seq = m.seq)
+
+\* 4.4: the prepared certificates the primary of a new view carries over from
+\* the view changes V: all of them (the highest view wins at each sequence
+\* number, in NewViewPrePrepares below).
+NewViewCertificates(V) == UNION {vc.prepared : vc \in V}
+
+\* 4.2: a client accepts a result once the replicas that replied it are
+\* f + 1: one of them is correct.
+ReplyQuorum(repliers) == Cardinality(repliers) >= F + 1
+
+----
 \* A replica executes the request at n once it is committed-local there and
 \* every request before it is executed (4.2).  Were two different requests
 \* committed at one sequence number, which Agreement rules out, it would
@@ -128,7 +162,7 @@ Execute(e, certs) ==
 \* (min-s, the last stable checkpoint, is 0.)  This is what carries into the
 \* new view every request that may have committed in an earlier one.
 NewViewPrePrepares(v, V) ==
-    LET certs == UNION {vc.prepared : vc \in V}
+    LET certs == NewViewCertificates(V)
         maxS == IF certs = {} THEN 0 ELSE Max({c.seq : c \in certs})
         top == {c \in certs : \A c2 \in certs : c2.seq = c.seq => c2.view <= c.view}
     IN {PrePrepareMsg(v, c.seq, c.digest) : c \in top}
@@ -252,7 +286,7 @@ ReceivePrePrepare(i, n, d) ==
     /\ PrePrepareAvailable(PrePrepareMsg(view[i], n, d))
     /\ Primary(view[i]) /= i
     /\ status[i] = "Normal"
-    /\ \A pp \in PrePrepares(log[i]) : ~(pp.view = view[i] /\ pp.seq = n)
+    /\ MayAcceptPrePrepare(i, PrePrepareMsg(view[i], n, d))
     /\ log' = [log EXCEPT ![i] = @ \cup {PrePrepareMsg(view[i], n, d), PrepareMsg(view[i], n, d, i)}]
     /\ msgs' = msgs \cup {PrepareMsg(view[i], n, d, i)}
     /\ UNCHANGED <<requests, accepted, view, status, committed, executed>>
@@ -265,7 +299,7 @@ ReceivePrepares(i, n) ==
         /\ m.view = view[i] /\ m.seq = n
         /\ status[i] = "Normal"
         /\ ~Prepared(i, m)
-        /\ Cardinality(Preparers(m)) >= 2 * F
+        /\ PrepareQuorum(Preparers(m))
         /\ log' = [log EXCEPT ![i] = @ \cup {CommitMsg(m.view, m.seq, m.digest, i)}]
         /\ msgs' = msgs \cup {CommitMsg(m.view, m.seq, m.digest, i)}
         /\ UNCHANGED <<requests, accepted, view, status, committed, executed>>
@@ -279,7 +313,7 @@ ReceiveCommits(i, n) ==
         /\ status[i] = "Normal"
         /\ Prepared(i, m)
         /\ Cert(m.view, m.seq, m.digest) \notin committed[i]
-        /\ Cardinality(Committers(m)) >= 2 * F + 1
+        /\ CommitQuorum(Committers(m))
         /\ committed' = [committed EXCEPT ![i] = @ \cup {Cert(m.view, m.seq, m.digest)}]
         /\ executed' = [executed EXCEPT ![i] = Execute(@, committed'[i])]
         /\ UNCHANGED <<msgs, requests, accepted, view, status, log>>
@@ -293,7 +327,7 @@ Replied(r, k) == {i \in Correct : Result(executed[i], r) = k} \cup Byzantine
 ClientAccept(r, k) ==
     /\ r \in requests
     /\ \A a \in accepted : a.request /= r
-    /\ Cardinality(Replied(r, k)) >= F + 1
+    /\ ReplyQuorum(Replied(r, k))
     /\ accepted' = accepted \cup {[request |-> r, result |-> k]}
     /\ UNCHANGED <<msgs, requests, replicaVars>>
 

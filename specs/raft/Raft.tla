@@ -78,6 +78,32 @@ ObserveTerm(i, t) ==
     /\ state' = [state EXCEPT ![i] = StateAfter(i, t)]
 
 ----
+\* The rules Raft's safety rests on, each a named operator that the actions
+\* use, so that a seeded bug (MutantsRaft.tla) can replace exactly one of them
+\* with a cfg override `Rule <- BuggyRule`, as src/raft/mutants.ts replaces
+\* the same rule of the TypeScript reducer (RaftRules in src/raft/node.ts).
+\* Quorum, above, is one too.
+
+\* Raft 5.4.1: server i votes only for a candidate whose log, as its vote
+\* request m describes it, is at least as up to date as its own.
+CandidateLogIsUpToDate(i, m) ==
+    \/ m.mlastLogTerm > LastTerm(log[i])
+    \/ /\ m.mlastLogTerm = LastTerm(log[i])
+       /\ m.mlastLogIndex >= Len(log[i])
+
+\* Raft 5.3: what server i keeps of its log before the entry that the
+\* AppendEntries request m brings: the entries up to m.mprevLogIndex, which
+\* match the leader's; a conflicting entry goes, with all that follow it.
+LogBeforeNewEntry(i, m) == SubSeq(log[i], 1, m.mprevLogIndex)
+
+\* Raft 5.4.2: leader i may commit the entry at index by counting the servers
+\* that hold it only if the entry is of its own term.
+MayCommitByCounting(i, index) == log[i][index].term = currentTerm[i]
+
+\* Raft figure 2: votedFor is persistent state; a restart keeps it.
+VotedForAfterRestart(i) == votedFor[i]
+
+----
 Init ==
     /\ messages = [m \in {} |-> 0]
     /\ currentTerm = [i \in Server |-> 0]
@@ -117,12 +143,9 @@ Timeout(i) ==
 HandleRequestVoteRequest(i, j) ==
     \E m \in DOMAIN messages :
         /\ m.mtype = "RequestVoteRequest" /\ m.msource = j /\ m.mdest = i
-        /\ LET logOk == \/ m.mlastLogTerm > LastTerm(log[i])
-                        \/ /\ m.mlastLogTerm = LastTerm(log[i])
-                           /\ m.mlastLogIndex >= Len(log[i])
-               grant == /\ m.mterm >= currentTerm[i]
+        /\ LET grant == /\ m.mterm >= currentTerm[i]
                         /\ VoteAfter(i, m.mterm) \in {Nil, j}
-                        /\ logOk
+                        /\ CandidateLogIsUpToDate(i, m)
            IN /\ currentTerm' = [currentTerm EXCEPT ![i] = TermAfter(i, m.mterm)]
               /\ votedFor' = [votedFor EXCEPT ![i] = IF grant THEN j
                                                             ELSE VoteAfter(i, m.mterm)]
@@ -203,7 +226,7 @@ HandleAppendEntriesRequest(i, j) ==
                lastNew == m.mprevLogIndex + Len(m.mentries)
                holdsEntry == Len(log[i]) >= index /\ log[i][index].term = m.mentries[1].term
                newLog == IF m.mentries = <<>> \/ holdsEntry THEN log[i]
-                         ELSE Append(SubSeq(log[i], 1, m.mprevLogIndex), m.mentries[1])
+                         ELSE Append(LogBeforeNewEntry(i, m), m.mentries[1])
            IN /\ currentTerm' = [currentTerm EXCEPT ![i] = TermAfter(i, m.mterm)]
               /\ votedFor' = [votedFor EXCEPT ![i] = VoteAfter(i, m.mterm)]
               \* A candidate that hears from the leader of its term gives up.
@@ -249,7 +272,7 @@ AdvanceCommitIndex(i) ==
     /\ LET Agree(index) == {i} \cup {k \in Server : matchIndex[i][k] >= index}
            committable == {index \in commitIndex[i] + 1 .. Len(log[i]) :
                               /\ Agree(index) \in Quorum
-                              /\ log[i][index].term = currentTerm[i]}
+                              /\ MayCommitByCounting(i, index)}
        IN /\ committable /= {}
           /\ commitIndex' = [commitIndex EXCEPT ![i] = Max(committable)]
           /\ UNCHANGED <<messages, persistentVars, state, votesGranted, leaderVars>>
@@ -258,11 +281,12 @@ AdvanceCommitIndex(i) ==
 \* (currentTerm, votedFor, log) and loses the rest.
 Restart(i) ==
     /\ state' = [state EXCEPT ![i] = "Follower"]
+    /\ votedFor' = [votedFor EXCEPT ![i] = VotedForAfterRestart(i)]
     /\ commitIndex' = [commitIndex EXCEPT ![i] = 0]
     /\ votesGranted' = [votesGranted EXCEPT ![i] = {}]
     /\ nextIndex' = [nextIndex EXCEPT ![i] = [j \in Server |-> 1]]
     /\ matchIndex' = [matchIndex EXCEPT ![i] = [j \in Server |-> 0]]
-    /\ UNCHANGED <<messages, persistentVars>>
+    /\ UNCHANGED <<messages, currentTerm, log>>
 
 \* The network loses a message from i to j.
 DropMessage(i, j) ==

@@ -8,6 +8,7 @@ import { EXIT_USAGE, UserError } from '../core/errors.ts';
 import { conformCommand } from './commands/conform.ts';
 import { exploreCommand } from './commands/explore.ts';
 import { gateCommand } from './commands/gate.ts';
+import { mutantsCommand } from './commands/mutants.ts';
 import { setupCommand } from './commands/setup.ts';
 import { tlcCommand } from './commands/tlc.ts';
 import { tracesCommand } from './commands/traces.ts';
@@ -22,10 +23,12 @@ usage:
   consensus-lab conform <protocol>                   the conformance suite: state graph, traces, counts
   consensus-lab traces generate <protocol>           regenerate traces/<protocol>/ with TLC
   consensus-lab traces replay <protocol> [file...]   replay TLC traces in TypeScript
+  consensus-lab mutants [protocol...]                every seeded bug caught by TLC, the explorer and the
+                                                     state graph (--mutant NAME: one; --markdown: README text)
   consensus-lab gate [protocol...]                   all of it, for CI (--junit FILE for JUnit XML)
 
 options: --json (one JSON object on stdout), --quiet (no progress), --workers N, --timeout S,
-         --mutant NAME (explore/conform a seeded bug), --help
+         --mutant NAME (explore/conform/mutants: a seeded bug), --help
 exit codes: 0 everything holds, 1 a check failed, 2 usage, input or environment error`;
 
 export type Options = ParseArgsConfig['options'];
@@ -58,6 +61,7 @@ const COMMANDS: Record<string, Command> = {
     run: conformCommand,
   },
   traces: { options: { count: { type: 'string' } }, run: tracesCommand },
+  mutants: { options: { markdown: { type: 'boolean' }, mutant: { type: 'string' } }, run: mutantsCommand },
   gate: {
     options: { model: { type: 'string' }, 'graph-model': { type: 'string' }, junit: { type: 'string' }, workers: { type: 'string' } },
     run: gateCommand,

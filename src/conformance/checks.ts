@@ -76,18 +76,21 @@ export interface TlcGraph {
   readonly tlc: TlcResult;
 }
 
-/** TLC's whole state graph of a model, dumped and read back. */
+/**
+ * TLC's whole state graph of a model, dumped and read back. `spec` and `config` (paths) replace
+ * the protocol's MC module and the model's .cfg, e.g. a mutant's model without its override.
+ */
 export async function tlcStateGraph(
   p: Protocol,
   model: ModelName,
-  options: { workers?: number; onProgress?: (p: TlcProgress) => void } = {},
+  options: { workers?: number; onProgress?: (p: TlcProgress) => void; spec?: string; config?: string } = {},
 ): Promise<TlcGraph> {
   const dir = mkdtempSync(join(tmpdir(), 'consensus-lab-graph-'));
   try {
     const file = join(dir, `${p.name}.${model}.dot`);
     const tlc = await runTlc({
-      spec: modulePath(p, p.module),
-      config: modelConfigPath(p, model),
+      spec: options.spec ?? modulePath(p, p.module),
+      config: options.config ?? modelConfigPath(p, model),
       workers: options.workers ?? defaultWorkers(),
       dumpDot: file,
       onProgress: options.onProgress,
@@ -146,9 +149,13 @@ export interface MutantVerdict {
   readonly comparison: GraphComparison;
 }
 
-/** Every seeded bug against TLC's graph: each must make the graphs differ. */
+/**
+ * Every seeded bug whose graph model (Mutant.graphModel, default 'conformance') is `model`,
+ * against TLC's graph of it: each must make the graphs differ. (src/conformance/mutants.ts
+ * catches every seeded bug three ways.)
+ */
 export function checkMutants(p: Protocol, graph: TlcGraph, model: ModelName): MutantVerdict[] {
-  return p.mutants.map((m) => {
+  return p.mutants.filter((m) => (m.graphModel ?? 'conformance') === model).map((m) => {
     const comparison = compareWithTlcGraph(p, graph, model, m.name);
     return { name: m.name, description: m.description, caught: !comparison.equal, comparison };
   });

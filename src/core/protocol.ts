@@ -11,11 +11,31 @@ import { repoRoot } from './paths.ts';
 export const MODELS = ['ci', 'conformance', 'deep', 'traces'] as const;
 export type ModelName = (typeof MODELS)[number] | (string & {});
 
+/**
+ * A seeded bug: one rule of the reducer replaced with a plausible mistake, and the same rule of
+ * the spec replaced in the mutant's own model (a .cfg of the protocol's mutants module with one
+ * override `Rule <- BuggyRule`). It must be caught three ways (src/conformance/mutants.ts): TLC
+ * on its model finds `breaks` violated, so does the explorer, and the mutated reducer parts from
+ * TLC's state graph of the correct spec.
+ */
 export interface Mutant {
-  /** A short kebab-case name, e.g. "vote-ignores-log". */
+  /** A kebab-case name that starts with the protocol's, e.g. "raft-vote-no-log-check". */
   readonly name: string;
   /** The bug, as a reader would describe it. */
   readonly description: string;
+  /** The spec's operator the mutant's model overrides (`rule <- BuggyRule` in its .cfg). */
+  readonly rule?: string;
+  /** The invariant or property the bug breaks, as the spec (and TLC) names it. */
+  readonly breaks?: string;
+  /** The mutant's model: specs/<dir>/<protocol>.<model>.cfg, a model of the protocol's mutantsModule. */
+  readonly model?: ModelName;
+  /** A liveness bug: TLC finds `breaks`, a temporal property, violated; the explorer checks safety only (its verdict is n/a). */
+  readonly liveness?: boolean;
+  /**
+   * The model whose state graph (TLC, correct spec) the mutated reducer must part from:
+   * 'conformance' (the default), or a model where the bug can show, without its override.
+   */
+  readonly graphModel?: ModelName;
 }
 
 /** A "this never happens" property of the trace module whose counterexample is a targeted trace. */
@@ -46,6 +66,8 @@ export interface Protocol<S = unknown, A = unknown> {
   /** The cluster model for a .cfg's constants; a mutant replaces one of the protocol's rules. */
   createModel(constants: ReadonlyMap<string, TlaValue>, options?: { mutant?: string }): ClusterModel<S, A>;
   readonly mutants: readonly Mutant[];
+  /** The module the mutants' models check (EXTENDS the MC module, defines the buggy rules), e.g. "MutantsRaft.tla". */
+  readonly mutantsModule?: string;
   readonly targets: readonly TraceTarget[];
   /** Models only TLC checks, e.g. a liveness property under fairness; the gate requires them to pass. */
   readonly tlcOnlyModels?: readonly { readonly model: string; readonly description: string }[];

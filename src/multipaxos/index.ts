@@ -61,6 +61,7 @@ export const multipaxos = defineProtocol<MultiPaxosCluster, MultiPaxosAction>({
   specFiles: ['MultiPaxos.tla', 'MCMultiPaxos.tla', 'TraceMultiPaxos.tla', 'multipaxos.traces.cfg', 'multipaxos.targets.cfg'],
   createModel: createMultiPaxosModel,
   mutants: MULTIPAXOS_MUTANTS,
+  mutantsModule: 'MutantsMultiPaxos.tla',
   targets: [
     {
       name: 'leader-change-with-reproposal',

@@ -55,6 +55,7 @@ export const paxos = defineProtocol<PaxosCluster, PaxosAction>({
   specFiles: ['Paxos.tla', 'MCPaxos.tla', 'TracePaxos.tla', 'paxos.traces.cfg'],
   createModel: createPaxosModel,
   mutants: PAXOS_MUTANTS,
+  mutantsModule: 'MutantsPaxos.tla',
   targets: [
     {
       name: 'chosen-in-later-ballot',

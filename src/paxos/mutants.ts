@@ -1,43 +1,63 @@
 // Seeded bugs: each replaces one of Paxos's rules (src/paxos/node.ts, PaxosRules) with a
-// plausible mistake. The conformance suite must tell every one of them from the spec; the gate
-// fails if one escapes. Students can use them as exercises: find the counterexample, then read it.
+// plausible mistake, as specs/paxos/MutantsPaxos.tla replaces the same rule of the spec in the
+// mutant's own model (specs/paxos/paxos.<model>.cfg). Each must be caught three ways: TLC finds
+// the invariant or property it names violated, so does the explorer (not for a liveness bug: it
+// checks safety only), and the mutated reducer parts from TLC's state graph of the correct spec
+// (`npx consensus-lab mutants paxos`). Students can use them as exercises: find the
+// counterexample, then read it.
 
 import type { Mutant } from '../core/protocol.ts';
-import { ballotLessAsText } from './ballot.ts';
+import { ballotLessAsText, highest } from './ballot.ts';
 import { PAXOS_RULES } from './node.ts';
 import type { PaxosRules } from './node.ts';
 
 export const PAXOS_MUTANTS: readonly (Mutant & { readonly rules: Partial<PaxosRules> })[] = [
   {
-    name: 'ballots-compared-as-text',
-    description: 'ballots are compared in their printed form "round-proposer", so that "10-1" comes before "9-1"',
+    name: 'paxos-mixed-ballot-order',
+    description:
+      'acceptors compare ballots as numbers, but a proposer picks the highest ballot its promises report as text ("10-1" < "9-1"): it proposes the value of round 9 when round 10 chose another. Any one total order is safe; mixing two is not',
+    rule: 'Highest',
+    breaks: 'Agreement',
+    model: 'mutant-mixed-ballot-order',
+    // The conformance model has one round, in which no promise reports two ballots that text and numbers rank
+    // differently: it parts from TLC's graph of three rounds (without a learner, to keep it small).
+    graphModel: 'three-rounds',
+    rules: { requiredValue: (reported) => (reported.length === 0 ? null : highest(reported, ballotLessAsText).val) },
+  },
+  {
+    name: 'paxos-string-ballots',
+    description:
+      'ballots are compared as text everywhere ("10-1" < "9-1"): a total order, so Paxos stays safe, but an acceptor that promised round 9 never promises round 10, and a proposer past round 9 makes no progress',
+    rule: 'Less',
+    breaks: 'Termination',
+    model: 'mutant-string-ballots',
+    liveness: true,
     rules: { ballotLess: ballotLessAsText },
   },
   {
-    name: 'quorum-off-by-one',
-    description: 'n/2 acceptors, rounded down, count as a quorum instead of a strict majority',
-    rules: { isQuorum: (acceptors, all) => acceptors.length >= Math.floor(all.length / 2) },
-  },
-  {
-    name: 'ignore-reported-values',
-    description: 'a proposer proposes its own value even when its promises report a value accepted in an earlier ballot',
-    rules: { requiredValue: () => null },
-  },
-  {
-    name: 'promise-not-persisted',
-    description: 'an acceptor keeps its accepted ballot and value on disk but its promise in memory, and forgets it in a restart',
+    name: 'paxos-forget-promise',
+    description:
+      'an acceptor keeps its accepted ballot and value on stable storage but its promise in memory: after a restart it accepts a ballot lower than one it promised, whose proposer counted on it',
+    rule: 'PromiseAfterRestart',
+    breaks: 'Agreement',
+    model: 'mutant-forget-promise',
     rules: { recover: (a) => ({ ...a, promised: a.accepted === null ? null : a.accepted.bal }) },
   },
   {
-    name: 'count-votes-across-ballots',
-    description: 'a learner that hears of a higher ballot keeps counting the acceptors that accepted the lower one',
-    rules: {
-      addVote: (tally, acceptor, bal, val, less) => {
-        if (tally === null) return { bal, val, acceptors: [acceptor] };
-        if (less(bal, tally.bal)) return tally;
-        return { bal, val, acceptors: [...new Set([...tally.acceptors, acceptor])].sort((a, b) => a - b) };
-      },
-    },
+    name: 'paxos-ignore-accepted',
+    description: 'a proposer proposes its own value even when its promises report a value accepted in an earlier ballot, which may have been chosen',
+    rule: 'RequiredValue',
+    breaks: 'Agreement',
+    model: 'mutant-ignore-accepted',
+    rules: { requiredValue: () => null },
+  },
+  {
+    name: 'paxos-quorum-off-by-one',
+    description: 'half the acceptors, rounded down, count as a quorum instead of a strict majority, so two quorums need not share an acceptor',
+    rule: 'Quorum',
+    breaks: 'Agreement',
+    model: 'mutant-quorum-off-by-one',
+    rules: { isQuorum: (acceptors, all) => acceptors.length >= Math.floor(all.length / 2) },
   },
 ];
 
@@ -47,4 +67,3 @@ export function paxosRules(mutant?: string): PaxosRules {
   if (found === undefined) throw new RangeError(`no Paxos mutant named ${mutant}`);
   return { ...PAXOS_RULES, ...found.rules };
 }
-

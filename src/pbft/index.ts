@@ -55,6 +55,7 @@ export const pbft = defineProtocol<PbftCluster, PbftAction>({
   specFiles: ['PBFT.tla', 'MCPBFT.tla', 'TracePBFT.tla', 'pbft.traces.cfg'],
   createModel: createPbftModel,
   mutants: PBFT_MUTANTS,
+  mutantsModule: 'MutantsPBFT.tla',
   targets: [
     {
       name: 'prepared-request-carried',

@@ -29,28 +29,32 @@ import type {
 } from './types.ts';
 
 /**
- * The judgements the protocol's safety rests on, gathered so that a seeded bug
- * (src/pbft/mutants.ts) can replace one of them and the conformance suite must notice.
+ * The rules the protocol's safety rests on, each the TypeScript of a named operator of
+ * specs/pbft/PBFT.tla, so that a seeded bug (src/pbft/mutants.ts) replaces one of them here as
+ * its model (specs/pbft/MutantsPBFT.tla) replaces the operator, and all three checks must notice.
  */
 export interface PbftRules {
-  /** 4.2: do the pre-prepare and matching PREPAREs from this many distinct backups make a replica prepared? */
-  isPrepared(preparers: number, f: number): boolean;
-  /** 4.2: do matching COMMITs from this many distinct replicas make a prepared request committed-local? */
-  isCommitted(committers: number, f: number): boolean;
-  /** 4.2: may a backup that accepted the pre-prepares `accepted` accept m as well? */
+  /** PrepareQuorum, 4.2: do matching PREPAREs from this many distinct backups (and the pre-prepare) make a replica prepared? */
+  prepareQuorum(preparers: number, f: number): boolean;
+  /** CommitQuorum, 4.2: do matching COMMITs from this many distinct replicas make a prepared request committed-local? */
+  commitQuorum(committers: number, f: number): boolean;
+  /** MayAcceptPrePrepare, 4.2: may a backup that accepted the pre-prepares `accepted` accept m as well? */
   mayAcceptPrePrepare(accepted: readonly PrePrepareMessage[], m: PrePrepareMessage): boolean;
-  /** 4.4: O, the pre-prepares of new view v, made of the view changes V. */
-  newViewPrePrepares(cfg: PbftConfig, v: number, V: readonly ViewChangeMessage[]): PrePrepareMessage[];
-  /** 4.2: do matching replies from this many distinct replicas make a client accept a result? */
-  acceptsResult(repliers: number, f: number): boolean;
+  /** NewViewCertificates, 4.4: the prepared certificates of the view changes V that the new view carries over. */
+  newViewCertificates(V: readonly ViewChangeMessage[]): Certificate[];
+  /** ReplyQuorum, 4.2: do matching replies from this many distinct replicas make a client accept a result? */
+  replyQuorum(repliers: number, f: number): boolean;
 }
 
 export const PBFT_RULES: PbftRules = {
-  isPrepared: (preparers, f) => preparers >= 2 * f,
-  isCommitted: (committers, f) => committers >= 2 * f + 1,
+  // 2f backups and the primary: two such sets share a correct replica.
+  prepareQuorum: (preparers, f) => preparers >= 2 * f,
+  // f + 1 of them correct and prepared: every 2f + 1 view changes carry the request on (4.4).
+  commitQuorum: (committers, f) => committers >= 2 * f + 1,
   mayAcceptPrePrepare: (accepted, m) => !accepted.some((pp) => pp.view === m.view && pp.seq === m.seq),
-  newViewPrePrepares,
-  acceptsResult: (repliers, f) => repliers >= f + 1,
+  newViewCertificates: (V) => V.flatMap((vc) => vc.prepared),
+  // One of f + 1 is correct.
+  replyQuorum: (repliers, f) => repliers >= f + 1,
 };
 
 export interface PbftConfig {
@@ -170,13 +174,11 @@ export function execute(executed: readonly Digest[], committed: KeyedSet<Certifi
 
 /**
  * 4.4: the pre-prepares of new view v made of the view changes V: for each sequence number up to
- * max-s, the request of the certificate for it with the highest view, or the null request.
+ * max-s, the request of the certificate for it (of those the rules carry over, newViewCertificates)
+ * with the highest view, or the null request.
  */
 export function newViewPrePrepares(cfg: PbftConfig, v: number, V: readonly ViewChangeMessage[]): PrePrepareMessage[] {
-  const certs = KeyedSet.of(
-    V.flatMap((vc) => vc.prepared),
-    certificateKey,
-  ).items;
+  const certs = KeyedSet.of(cfg.rules.newViewCertificates(V), certificateKey).items;
   const maxS = Math.max(0, ...certs.map((c) => c.seq));
   const out: PrePrepareMessage[] = [];
   for (const c of certs) {
@@ -250,7 +252,7 @@ export function ReceivePrepares(
   }
   const fromBackups = prepares.filter((p) => sameCertificate(p, m) && p.sender !== primary(cfg, m.view));
   const preparers = new Set(fromBackups.map((p) => p.sender));
-  if (!cfg.rules.isPrepared(preparers.size, cfg.f)) return undefined;
+  if (!cfg.rules.prepareQuorum(preparers.size, cfg.f)) return undefined;
   const commit = commitMsg(m, replica.id);
   return { replica: { ...replica, log: withLog(replica, [commit]) }, sent: [commit] };
 }
@@ -268,7 +270,7 @@ export function ReceiveCommits(
   const cert = certificate(m);
   if (replica.committed.has(certificateKey(cert))) return undefined;
   const committers = new Set(commits.filter((c) => sameCertificate(c, m)).map((c) => c.sender));
-  if (!cfg.rules.isCommitted(committers.size, cfg.f)) return undefined;
+  if (!cfg.rules.commitQuorum(committers.size, cfg.f)) return undefined;
   const committed = replica.committed.add(cert, certificateKey(cert));
   return { replica: { ...replica, committed, executed: execute(replica.executed, committed) }, sent: [] };
 }
@@ -282,7 +284,7 @@ export function ClientAccept(
   repliers: readonly ReplicaId[],
 ): Clients | undefined {
   if (clients.accepted.some((a) => a.request === r)) return undefined;
-  if (!cfg.rules.acceptsResult(new Set(repliers).size, cfg.f)) return undefined;
+  if (!cfg.rules.replyQuorum(new Set(repliers).size, cfg.f)) return undefined;
   const accepted: AcceptedResult[] = [...clients.accepted, { request: r, result: k }];
   accepted.sort((a, b) => (a.request < b.request ? -1 : a.request > b.request ? 1 : 0));
   return { ...clients, accepted };
@@ -307,7 +309,7 @@ export function ReceiveViewChanges(cfg: PbftConfig, replica: Replica, Q: readonl
   if (!(v > replica.view || (v === replica.view && replica.status === 'ViewChange'))) return undefined;
   const own = viewChangeMsg(v, preparedCerts(replica), replica.id);
   const nv = newViewMsg(cfg, v, [...Q, own]);
-  const sent: PbftMessage[] = [own, nv, ...cfg.rules.newViewPrePrepares(cfg, v, nv.viewChanges)];
+  const sent: PbftMessage[] = [own, nv, ...newViewPrePrepares(cfg, v, nv.viewChanges)];
   return { replica: { ...replica, view: v, status: nextStatus(replica.status, 'EnterView'), log: withLog(replica, sent) }, sent };
 }
 
@@ -315,7 +317,7 @@ export function ReceiveViewChanges(cfg: PbftConfig, replica: Replica, Q: readonl
 export function ReceiveNewView(cfg: PbftConfig, replica: Replica, m: NewViewMessage): Transition | undefined {
   if (primary(cfg, m.view) === replica.id) return undefined;
   if (!(m.view > replica.view || (m.view === replica.view && replica.status === 'ViewChange'))) return undefined;
-  const O = cfg.rules.newViewPrePrepares(cfg, m.view, m.viewChanges);
+  const O = newViewPrePrepares(cfg, m.view, m.viewChanges);
   const prepares = O.map((pp) => prepareMsg(pp, replica.id));
   return {
     replica: { ...replica, view: m.view, status: nextStatus(replica.status, 'EnterView'), log: withLog(replica, [...O, ...prepares]) },

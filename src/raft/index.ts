@@ -7,10 +7,10 @@ import type { ClusterModel } from '../explore/model.ts';
 import { clusterKey, initialCluster, successors } from './cluster.ts';
 import type { RaftAction, RaftCluster, RaftClusterConfig } from './cluster.ts';
 import { RAFT_INVARIANTS } from './invariants.ts';
-import { RAFT_MUTANTS, raftRules } from './mutants.ts';
+import { RAFT_MUTANTS, mutantModelBounds, raftRules } from './mutants.ts';
 import { actionToTla, clusterToTla } from './tla.ts';
 
-/** The cluster model of a model's constants (Server, Value, Nil and MCRaft's bounds). */
+/** The cluster model of a model's constants (Server, Value, Nil, MCRaft's bounds and, in a mutant's model, MutantsRaft's). */
 export function createRaftModel(
   constants: ReadonlyMap<string, TlaValue>,
   options: { mutant?: string } = {},
@@ -28,9 +28,11 @@ export function createRaftModel(
       maxInFlight: constantInt(constants, 'MaxInFlight'),
     },
   };
+  // The mutants' models (MutantsRaft.tla) add bounds of their own.
+  const allowed = mutantModelBounds(constants);
   return {
     initialStates: [initialCluster(cfg)],
-    successors: (c) => successors(cfg, c),
+    successors: allowed === undefined ? (c) => successors(cfg, c) : (c) => successors(cfg, c).filter((s) => allowed(c, s)),
     key: (c) => clusterKey(cfg, c),
     invariants: RAFT_INVARIANTS,
     actionName: (a) => a.name,
@@ -49,6 +51,7 @@ export const raft = defineProtocol<RaftCluster, RaftAction>({
   specFiles: ['Raft.tla', 'MCRaft.tla', 'TraceRaft.tla', 'raft.traces.cfg', 'raft.targets.cfg', 'raft.targets-long-log.cfg'],
   createModel: createRaftModel,
   mutants: RAFT_MUTANTS,
+  mutantsModule: 'MutantsRaft.tla',
   targets: [
     {
       name: 'log-repair',

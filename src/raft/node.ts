@@ -26,14 +26,18 @@ import type {
  * (src/raft/mutants.ts) can replace one of them and the conformance suite must notice.
  */
 export interface RaftRules {
-  /** Raft 5.4.1: is a candidate's log, ending at (lastLogTerm, lastLogIndex), at least as up to date as the voter's? */
+  /** Raft 5.4.1: is a candidate's log, ending at (lastLogTerm, lastLogIndex), at least as up to date as the voter's? (Raft.tla CandidateLogIsUpToDate) */
   candidateLogIsUpToDate(lastLogTerm: number, lastLogIndex: number, voterLog: readonly LogEntry[]): boolean;
   /** Raft 5.2: may a server that has voted for `votedFor` in this term vote for `candidate`? */
   mayVote(votedFor: ServerId | null, candidate: ServerId): boolean;
-  /** Do these servers make a quorum of the cluster? */
+  /** Do these servers make a quorum of the cluster? (Raft.tla Quorum) */
   isQuorum(servers: readonly ServerId[], cluster: readonly ServerId[]): boolean;
-  /** Raft 5.4.2: may a leader of `currentTerm` commit an entry of `entryTerm` by counting its replicas? */
+  /** Raft 5.4.2: may a leader of `currentTerm` commit an entry of `entryTerm` by counting its replicas? (Raft.tla MayCommitByCounting) */
   mayCommitByCounting(entryTerm: number, currentTerm: number): boolean;
+  /** Raft 5.3: what a follower keeps of its log before the entry an AppendEntries request brings (Raft.tla LogBeforeNewEntry). */
+  logBeforeNewEntry(log: readonly LogEntry[], prevLogIndex: number): readonly LogEntry[];
+  /** Raft figure 2: the vote a server still has after a restart (Raft.tla VotedForAfterRestart). */
+  votedForAfterRestart(votedFor: ServerId | null): ServerId | null;
 }
 
 export const RAFT_RULES: RaftRules = {
@@ -42,6 +46,10 @@ export const RAFT_RULES: RaftRules = {
   mayVote: (votedFor, candidate) => votedFor === null || votedFor === candidate,
   isQuorum: (servers, cluster) => servers.length * 2 > cluster.length,
   mayCommitByCounting: (entryTerm, currentTerm) => entryTerm === currentTerm,
+  // The entries up to prevLogIndex match the leader's; a conflicting entry goes, with all that follow it.
+  logBeforeNewEntry: (log, prevLogIndex) => log.slice(0, prevLogIndex),
+  // votedFor is persistent state.
+  votedForAfterRestart: (votedFor) => votedFor,
 };
 
 export interface RaftConfig {
@@ -192,7 +200,7 @@ export function HandleAppendEntriesRequest(cfg: RaftConfig, node: RaftNode, m: A
   if (accept) {
     const index = m.prevLogIndex + 1;
     const holdsEntry = m.entries.length > 0 && log.length >= index && log[index - 1].term === m.entries[0].term;
-    const newLog = m.entries.length === 0 || holdsEntry ? log : [...log.slice(0, m.prevLogIndex), m.entries[0]];
+    const newLog = m.entries.length === 0 || holdsEntry ? log : [...cfg.rules.logBeforeNewEntry(log, m.prevLogIndex), m.entries[0]];
     after = { ...after, log: newLog, commitIndex: Math.max(node.commitIndex, Math.min(m.commitIndex, lastNew)) };
   }
   const response: AppendEntriesResponse = {
@@ -234,6 +242,7 @@ export function Restart(cfg: RaftConfig, node: RaftNode): Transition {
     node: {
       ...node,
       role: nextRole(node.role, 'Restart'),
+      votedFor: cfg.rules.votedForAfterRestart(node.votedFor),
       commitIndex: 0,
       votesGranted: [],
       nextIndex: everyServer(cfg, 1),

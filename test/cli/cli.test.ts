@@ -6,6 +6,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exploreModel } from '../../src/conformance/checks.ts';
+import { catchWithExplorer } from '../../src/conformance/mutants.ts';
+import type { Mutant } from '../../src/core/protocol.ts';
 import { raft } from '../../src/raft/index.ts';
 
 const root = join(dirname(new URL(import.meta.url).pathname), '..', '..');
@@ -38,7 +40,7 @@ describe('consensus-lab', () => {
     expectOneLineError(cli(['explore', 'zab']), /no protocol named "zab": choose one of .*raft/);
     expectOneLineError(cli(['explore', 'raft', '--bogus']), /Unknown option '--bogus'/);
     expectOneLineError(cli(['explore', 'raft', '--model', 'huge']), /raft has no model "huge"/);
-    expectOneLineError(cli(['explore', 'raft', '--model', 'conformance', '--mutant', 'nope']), /raft has no mutant "nope": choose one of vote-ignores-log/);
+    expectOneLineError(cli(['explore', 'raft', '--model', 'conformance', '--mutant', 'nope']), /raft has no mutant "nope": choose one of .*raft-vote-no-log-check/);
   });
 
   it("checks a user's own spec with TLC, with counts a person can verify", () => {
@@ -77,11 +79,51 @@ describe('consensus-lab', () => {
   });
 
   it('fails a seeded bug with exit code 1 and the place where it parts from TLC', () => {
-    const r = cli(['conform', 'raft', '--mutant', 'vote-ignores-log', '--counts-model', 'conformance', '--quiet']);
+    const r = cli(['conform', 'raft', '--mutant', 'raft-vote-no-log-check', '--counts-model', 'conformance', '--quiet']);
     expect(r.code).toBe(1);
     expect(r.stdout).toMatch(/graph \(conformance\) failed/);
     expect(r.stdout).toMatch(/They part after \d+ steps/);
     expect(r.stdout).toMatch(/Failed: raft\./);
+  });
+
+  it('catches every Raft seeded bug three ways, and says so in one JSON object', () => {
+    const r = cli(['mutants', 'raft', '--json', '--quiet']);
+    expect(r.code, r.stderr).toBe(0);
+    const out = JSON.parse(r.stdout);
+    expect(out).toMatchObject({ ok: true, total: raft.mutants.length, caught: raft.mutants.length, escaped: [] });
+    const names = out.mutants.map((m: { name: string }) => m.name);
+    expect(names).toEqual(raft.mutants.map((m) => m.name));
+    expect(names).toEqual(expect.arrayContaining(['raft-commit-old-term', 'raft-vote-no-log-check', 'raft-no-truncate', 'raft-vote-twice']));
+    for (const m of out.mutants) {
+      const mutant = raft.mutants.find((x) => x.name === m.name);
+      expect(m, m.name).toMatchObject({
+        protocol: 'raft',
+        caught: true,
+        breaks: mutant?.breaks,
+        tlc: { caught: true, result: 'invariant', violated: mutant?.breaks },
+        explorer: { caught: true, result: 'invariant', violated: mutant?.breaks },
+        conformance: { caught: true, model: mutant?.graphModel ?? 'conformance' },
+      });
+      // TLC (one worker) and the explorer both search breadth first: their shortest counterexamples are as long.
+      expect(m.explorer.traceLength, m.name).toBe(m.tlc.traceLength);
+      expect(m.conformance.partsAfter, m.name).toBe(m.conformance.path.length);
+    }
+    // The explorer's verdict, computed again here: the same counterexample length.
+    const twice = raft.mutants.find((m) => m.name === 'raft-vote-twice');
+    const direct = catchWithExplorer(raft, twice as Mutant);
+    expect(out.mutants.find((m: { name: string }) => m.name === 'raft-vote-twice').explorer.traceLength).toBe(direct.traceLength);
+  });
+
+  it("prints a seeded bug's counterexample step by step, as the README shows it", () => {
+    const r = cli(['mutants', 'raft', '--mutant', 'raft-vote-twice', '--markdown', '--quiet']);
+    expect(r.code, r.stderr).toBe(0);
+    const section = r.stdout.slice(r.stdout.indexOf('### raft-vote-twice')).trim();
+    expect(section).toMatch(/^1\. `Timeout\(i = s\d\)`$/m);
+    // The step that is the bug: a restart that forgets the vote.
+    expect(section).toMatch(/`Restart\(i = (s\d)\)`\n\s+- `votedFor\[\1\]: s\d → Nil`/);
+    expect(section).toMatch(/`ElectionSafety` is violated in the last state/);
+    expect(readFileSync(join(root, 'README.md'), 'utf8')).toContain(section);
+    expectOneLineError(cli(['mutants', 'raft', '--mutant', 'nope']), /no seeded bug named "nope"/);
   });
 
   it('gates, with one JSON object and JUnit XML', () => {
@@ -99,6 +141,8 @@ describe('consensus-lab', () => {
     expect(entry.traces.failed).toBe(0);
     expect(entry.traces.replayed).toBeGreaterThanOrEqual(200);
     expect(entry.mutants.escaped).toEqual([]);
+    expect(entry.mutants.verdicts.map((v: { name: string }) => v.name)).toEqual(raft.mutants.map((m) => m.name));
+    for (const v of entry.mutants.verdicts) expect(v, v.name).toMatchObject({ caught: true, tlc: { caught: true }, explorer: { caught: true }, conformance: { caught: true } });
     const xml = readFileSync(junit, 'utf8');
     expect(xml).toMatch(/<testsuite name="raft" tests="\d+" failures="0"/);
   });

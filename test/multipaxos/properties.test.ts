@@ -48,7 +48,7 @@ describe('Multi-Paxos under random schedules', () => {
   });
 
   it('finds a seeded bug and shrinks it to a minimal schedule', () => {
-    const small = model({ proposers: '{9, 10}', acceptors: '{1, 2, 3}', rounds: '{1}', slots: '{1, 2}', maxInFlight: 6, mutant: 'quorum-off-by-one' });
+    const small = model({ proposers: '{9, 10}', acceptors: '{1, 2, 3}', rounds: '{1}', slots: '{1, 2}', maxInFlight: 6, mutant: 'multipaxos-quorum-off-by-one' });
     const failure = fc.check(
       fc.property(schedule(80), (choices) => runSchedule(small, choices).broken === undefined),
       { numRuns: 3000, seed: 42 },

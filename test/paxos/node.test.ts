@@ -91,7 +91,7 @@ describe('Paxos reducers', () => {
     expect(Phase2a(cfg, bound, 'v2')).toBeUndefined();
     expect(Phase2a(cfg, bound, 'v1')?.node).toMatchObject({ phase: 'Phase2', promises: [] });
     // The seeded bug: the proposer ignores what it was told.
-    expect(Phase2a({ ...cfg, rules: paxosRules('ignore-reported-values') }, bound, 'v2')).toBeDefined();
+    expect(Phase2a({ ...cfg, rules: paxosRules('paxos-ignore-accepted') }, bound, 'v2')).toBeDefined();
   });
 
   it('HandleAccept: accepts a ballot no lower than its promise and tells every learner', () => {
@@ -124,7 +124,7 @@ describe('Paxos reducers', () => {
   it('Restart: an acceptor comes back with its promise and accepted value', () => {
     const a = { ...initialAcceptor(1), promised: b(2, 9), accepted: { bal: b(1, 9), val: 'v1' } };
     expect(Restart(cfg, a).node).toEqual(a);
-    expect(Restart({ ...cfg, rules: paxosRules('promise-not-persisted') }, a).node.promised).toEqual(b(1, 9));
+    expect(Restart({ ...cfg, rules: paxosRules('paxos-forget-promise') }, a).node.promised).toEqual(b(1, 9));
   });
 
   it('the reducers dispatch every event to its action', () => {

@@ -65,7 +65,7 @@ describe('Paxos under random schedules', () => {
 
   it('finds a seeded bug and shrinks it to a minimal schedule', () => {
     // With quorum-off-by-one, one acceptor of three is a quorum: two learners decide two values.
-    const cfg = paxosConfig({ proposers: 2, acceptors: 3, learners: 2 }, { rounds: [1], mutant: 'quorum-off-by-one', maxInFlight: 6 });
+    const cfg = paxosConfig({ proposers: 2, acceptors: 3, learners: 2 }, { rounds: [1], mutant: 'paxos-quorum-off-by-one', maxInFlight: 6 });
     const failure = fc.check(
       fc.property(schedule(80), (choices) => run(cfg, choices).broken === undefined),
       { numRuns: 2000, seed: 42 },

@@ -31,6 +31,7 @@ import {
   viewChangeMsg,
 } from '../../src/pbft/node.ts';
 import type { PbftConfig } from '../../src/pbft/node.ts';
+import { PBFT_MUTANTS, pbftRules } from '../../src/pbft/mutants.ts';
 import { nextStatus, statusDiagram } from '../../src/pbft/roles.ts';
 import type { Certificate, PbftMessage, Replica } from '../../src/pbft/types.ts';
 
@@ -213,5 +214,57 @@ describe('step', () => {
     expect(step(cfg, replica(0), { type: 'PrePrepare', request: 'r1' })?.sent).toEqual([pp01]);
     expect(step(cfg, replica(1), { type: 'ReceivePrePrepare', message: pp01 })?.sent).toEqual([prepareMsg(pp01, 1)]);
     expect(step(cfg, replica(1), { type: 'Timeout' })?.replica.view).toBe(1);
+  });
+});
+
+describe('seeded bugs (src/pbft/mutants.ts): each takes a step that the rules refuse', () => {
+  const mutated = (name: string): PbftConfig => ({ ...cfg, rules: pbftRules(name) });
+
+  it('are the catalogue’s, each naming the rule of PBFT.tla it replaces and its own model', () => {
+    expect(PBFT_MUTANTS.map((m) => [m.name, m.rule, m.breaks, m.model])).toEqual([
+      ['pbft-weak-prepare', 'PrepareQuorum', 'PreparedUniqueness', 'mutant-weak-prepare'],
+      ['pbft-weak-commit', 'CommitQuorum', 'Agreement', 'mutant-weak-commit'],
+      ['pbft-newview-drops-prepared', 'NewViewCertificates', 'Agreement', 'mutant-newview-drops-prepared'],
+      ['pbft-accept-two-digests', 'MayAcceptPrePrepare', 'PreparedUniqueness', 'mutant-accept-two-digests'],
+      ['pbft-client-trusts-f-replies', 'ReplyQuorum', 'AcceptedResults', 'mutant-client-trusts-f-replies'],
+    ]);
+    expect(pbftRules()).toBe(PBFT_RULES);
+    expect(() => pbftRules('weak-prepare')).toThrow(RangeError);
+  });
+
+  it('pbft-weak-prepare: a backup is prepared with 2f - 1 prepares, its own alone', () => {
+    const backup = replica(1, { log: [pp01, prepareMsg(pp01, 1)] });
+    expect(ReceivePrepares(cfg, backup, pp01, [prepareMsg(pp01, 1)])).toBeUndefined();
+    expect(ReceivePrepares(mutated('pbft-weak-prepare'), backup, pp01, [prepareMsg(pp01, 1)])?.sent).toEqual([commitMsg(pp01, 1)]);
+  });
+
+  it('pbft-weak-commit: a prepared request is committed-local with 2f commits', () => {
+    const prepared = replica(1, { log: [pp01, prepareMsg(pp01, 1), commitMsg(pp01, 1)] });
+    const commits = [commitMsg(pp01, 1), commitMsg(pp01, 0)];
+    expect(ReceiveCommits(cfg, prepared, pp01, commits)).toBeUndefined();
+    expect(ReceiveCommits(mutated('pbft-weak-commit'), prepared, pp01, commits)?.replica.executed).toEqual(['r1']);
+  });
+
+  it('pbft-newview-drops-prepared: the new primary re-proposes no prepared request', () => {
+    const Q = [viewChangeMsg(1, [{ view: 0, seq: 1, digest: 'r1' }], 2), viewChangeMsg(1, [], 3)];
+    expect(ReceiveViewChanges(cfg, replica(1), Q)?.sent).toContainEqual(prePrepareMsg(cfg, 1, 1, 'r1'));
+    const t = ReceiveViewChanges(mutated('pbft-newview-drops-prepared'), replica(1), Q)!;
+    expect(t.sent.map((m) => m.type)).toEqual(['ViewChange', 'NewView']);
+    const nv = newViewMsg(cfg, 1, [...Q, viewChangeMsg(1, [], 1)]);
+    expect(ReceiveNewView(mutated('pbft-newview-drops-prepared'), replica(3, { view: 1, status: 'ViewChange' }), nv)?.sent).toEqual([]);
+  });
+
+  it('pbft-accept-two-digests: a backup accepts a second request for a view and sequence number', () => {
+    const other = prePrepareMsg(cfg, 0, 1, 'r2');
+    const backup = replica(1, { log: [pp01, prepareMsg(pp01, 1)] });
+    expect(ReceivePrePrepare(cfg, backup, other)).toBeUndefined();
+    expect(ReceivePrePrepare(mutated('pbft-accept-two-digests'), backup, other)?.sent).toEqual([prepareMsg(other, 1)]);
+    expect(ReceivePrePrepare(mutated('pbft-accept-two-digests'), backup, pp01)).toBeUndefined();
+  });
+
+  it('pbft-client-trusts-f-replies: a client accepts the result of f replies', () => {
+    const issued = ClientRequest(initialClients(), 'r1')!;
+    expect(ClientAccept(cfg, issued, 'r1', 1, [0])).toBeUndefined();
+    expect(ClientAccept(mutated('pbft-client-trusts-f-replies'), issued, 'r1', 1, [0])?.accepted).toEqual([{ request: 'r1', result: 1 }]);
   });
 });

@@ -61,7 +61,7 @@ describe('PBFT under random schedules', () => {
   });
 
   it('shrinks a schedule that breaks a seeded bug to a minimal one', () => {
-    const m = model(0, { mutant: 'accept-two-digests' });
+    const m = model(0, { mutant: 'pbft-accept-two-digests' });
     const out = fc.check(
       fc.property(schedule, (s) => runSchedule(m, s).broken === undefined),
       { numRuns: 2000, seed: 7 },
@@ -78,11 +78,13 @@ describe('PBFT under random schedules', () => {
 });
 
 describe('PBFT models and mutants', () => {
-  it('every seeded bug breaks an invariant on the conformance model, so its state graph differs', () => {
+  it('every seeded bug breaks the invariant it names on the conformance model too, so its state graph differs', () => {
     const constants = readCfg(modelConfigPath(pbft, 'conformance')).constants;
+    expect(PBFT_MUTANTS.length).toBeGreaterThanOrEqual(3);
     for (const mutant of PBFT_MUTANTS) {
       const r = explore(createPbftModel(constants, { mutant: mutant.name }));
       expect(r.outcome, mutant.name).toBe('invariant');
+      expect(r.violated, mutant.name).toBe(mutant.breaks);
     }
   }, 120_000);
 

@@ -28,8 +28,8 @@ describe('Raft under random schedules', () => {
   });
 
   it('finds a seeded bug and shrinks it to a minimal schedule', () => {
-    // With quorum-off-by-one, one server of three is a quorum: two candidates of term 1 both lead it.
-    const cfg = raftConfig(3, { mutant: 'quorum-off-by-one', maxTerm: 2, maxLogLength: 1, maxInFlight: 6 });
+    // With raft-quorum-off-by-one, one server of three is a quorum: two candidates of term 1 both lead it.
+    const cfg = raftConfig(3, { mutant: 'raft-quorum-off-by-one', maxTerm: 2, maxLogLength: 1, maxInFlight: 6 });
     const failure = fc.check(
       fc.property(schedule(60), (choices) => run(cfg, choices).broken === undefined),
       { numRuns: 1000, seed: 42 },

@@ -5,7 +5,6 @@ import { UserError } from '../../core/errors.ts';
 import type { ModelName, Protocol } from '../../core/protocol.ts';
 import type { TlcResult } from '../../core/tlc/output.ts';
 import {
-  checkMutants,
   checkWithTlc,
   clusterModel,
   compareWithTlcGraph,
@@ -15,18 +14,20 @@ import {
 } from '../../conformance/checks.ts';
 import type { TlcGraph } from '../../conformance/checks.ts';
 import { formatGraphComparison } from '../../conformance/graph.ts';
+import { catchMutants, mutantJson, mutantsSummary } from '../../conformance/mutants.ts';
 import type { GraphComparison } from '../../conformance/graph.ts';
 import { formatReplayFailure } from '../../conformance/replay.ts';
 import type { ExploreResult } from '../../explore/explorer.ts';
 import { count, secs, table } from '../output.ts';
 import type { Progress } from '../output.ts';
-import { exploreJson, exploreProgress, formatExploreTrace, formatTlcTrace, tlcJson, tlcProgress } from './common.ts';
+import { exploreJson, exploreProgress, exploreProgressLine, formatExploreTrace, formatTlcTrace, tlcJson, tlcProgress, tlcProgressLine } from './common.ts';
+import { formatMutantReports } from './mutants.ts';
 
 export interface CheckOptions {
   readonly countsModel: ModelName;
   readonly graphModel: ModelName;
   readonly mutant?: string;
-  /** Check that every seeded bug is caught (the gate does). */
+  /** Check that every seeded bug is caught three ways (the gate does). */
   readonly mutants: boolean;
   readonly workers?: number;
   readonly progress: Progress;
@@ -152,17 +153,31 @@ export async function checkProtocol(p: Protocol, o: CheckOptions): Promise<Proto
     seconds: (performance.now() - started) / 1000,
   });
 
-  // 6. Every seeded bug must be told apart from the spec.
-  if (o.mutants && graph.value !== undefined) {
-    o.progress.note(`${p.name}: the seeded bugs against TLC's graph`);
+  // 6. Every seeded bug must be caught three ways: by TLC and by the explorer on its own model,
+  // and by the graph comparison with the spec left correct (src/conformance/mutants.ts).
+  if (o.mutants) {
+    o.progress.note(`${p.name}: the seeded bugs, each by TLC, the explorer and the state graph`);
     const t0 = performance.now();
-    const verdicts = checkMutants(p, graph.value, o.graphModel);
-    const escaped = verdicts.filter((v) => !v.caught).map((v) => v.name);
-    json.mutants = { total: verdicts.length, caught: verdicts.length - escaped.length, escaped, names: verdicts.map((v) => v.name) };
+    const graphs = new Map<string, TlcGraph>(graph.value === undefined ? [] : [[o.graphModel, graph.value]]);
+    const run = await attempt(() =>
+      catchMutants(p, {
+        graphs,
+        onTlcProgress: (l, x) => o.progress.update(tlcProgressLine(`${p.name} ${l}`, x)),
+        onExploreProgress: (l, x) => o.progress.update(exploreProgressLine(`${p.name} ${l}`, x)),
+      }),
+    );
+    o.progress.clear();
+    const reports = run.value ?? [];
+    const summary = mutantsSummary(reports);
+    json.mutants = { ...summary, names: reports.map((r) => r.mutant.name), verdicts: reports.map(mutantJson), error: run.error };
     checks.push({
       name: 'mutants',
-      ok: escaped.length === 0,
-      summary: `${verdicts.length - escaped.length} of ${verdicts.length} caught${escaped.length ? `; escaped: ${escaped.join(', ')}` : ''}`,
+      ok: run.value !== undefined && summary.escaped.length === 0,
+      summary:
+        run.value === undefined
+          ? (run.error ?? 'not checked')
+          : `${summary.caught} of ${summary.total} caught by TLC, the explorer and the state graph${summary.escaped.length ? `; escaped: ${summary.escaped.join(', ')}` : ''}`,
+      details: summary.escaped.length === 0 ? undefined : formatMutantReports(reports),
       seconds: (performance.now() - t0) / 1000,
     });
   }
