@@ -38,6 +38,19 @@ export interface Mutant {
   readonly graphModel?: ModelName;
 }
 
+/** A mutant that replaces some of its reducer's rules (the rules object of src/<protocol>/node.ts). */
+export interface RulesMutant<R> extends Mutant {
+  readonly rules: Partial<R>;
+}
+
+/** The reducer's rules: the reference ones, or with the named mutant's in their place. */
+export function rulesWithMutant<R>(reference: R, mutants: readonly RulesMutant<R>[], mutant: string | undefined, title: string): R {
+  if (mutant === undefined) return reference;
+  const found = mutants.find((m) => m.name === mutant);
+  if (found === undefined) throw new RangeError(`no ${title} mutant named ${mutant}`);
+  return { ...reference, ...found.rules };
+}
+
 /** A "this never happens" property of the trace module whose counterexample is a targeted trace. */
 export interface TraceTarget {
   /** The trace's file name under traces/<protocol>/targets/, e.g. "log-repair". */

@@ -5,11 +5,12 @@
 // mutated reducer parts from TLC's state graph of the correct spec
 // (`npx consensus-lab mutants multipaxos`).
 
-import type { Mutant } from '../core/protocol.ts';
+import { rulesWithMutant } from '../core/protocol.ts';
+import type { RulesMutant } from '../core/protocol.ts';
 import { MULTIPAXOS_RULES } from './node.ts';
 import type { MultiPaxosRules } from './node.ts';
 
-export const MULTIPAXOS_MUTANTS: readonly (Mutant & { readonly rules: Partial<MultiPaxosRules> })[] = [
+export const MULTIPAXOS_MUTANTS: readonly RulesMutant<MultiPaxosRules>[] = [
   {
     name: 'multipaxos-no-reproposal',
     description:
@@ -30,8 +31,5 @@ export const MULTIPAXOS_MUTANTS: readonly (Mutant & { readonly rules: Partial<Mu
 ];
 
 export function multiPaxosRules(mutant?: string): MultiPaxosRules {
-  if (mutant === undefined) return MULTIPAXOS_RULES;
-  const found = MULTIPAXOS_MUTANTS.find((m) => m.name === mutant);
-  if (found === undefined) throw new RangeError(`no Multi-Paxos mutant named ${mutant}`);
-  return { ...MULTIPAXOS_RULES, ...found.rules };
+  return rulesWithMutant(MULTIPAXOS_RULES, MULTIPAXOS_MUTANTS, mutant, 'Multi-Paxos');
 }

@@ -6,12 +6,13 @@
 // (`npx consensus-lab mutants paxos`). Students can use them as exercises: find the
 // counterexample, then read it.
 
-import type { Mutant } from '../core/protocol.ts';
+import { rulesWithMutant } from '../core/protocol.ts';
+import type { RulesMutant } from '../core/protocol.ts';
 import { ballotLessAsText, highest } from './ballot.ts';
 import { PAXOS_RULES } from './node.ts';
 import type { PaxosRules } from './node.ts';
 
-export const PAXOS_MUTANTS: readonly (Mutant & { readonly rules: Partial<PaxosRules> })[] = [
+export const PAXOS_MUTANTS: readonly RulesMutant<PaxosRules>[] = [
   {
     name: 'paxos-mixed-ballot-order',
     description:
@@ -62,8 +63,5 @@ export const PAXOS_MUTANTS: readonly (Mutant & { readonly rules: Partial<PaxosRu
 ];
 
 export function paxosRules(mutant?: string): PaxosRules {
-  if (mutant === undefined) return PAXOS_RULES;
-  const found = PAXOS_MUTANTS.find((m) => m.name === mutant);
-  if (found === undefined) throw new RangeError(`no Paxos mutant named ${mutant}`);
-  return { ...PAXOS_RULES, ...found.rules };
+  return rulesWithMutant(PAXOS_RULES, PAXOS_MUTANTS, mutant, 'Paxos');
 }

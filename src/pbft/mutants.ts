@@ -5,11 +5,12 @@
 // of the correct spec (`npx consensus-lab mutants pbft`). Students can use them as exercises:
 // find the counterexample, then read it.
 
-import type { Mutant } from '../core/protocol.ts';
+import { rulesWithMutant } from '../core/protocol.ts';
+import type { RulesMutant } from '../core/protocol.ts';
 import { PBFT_RULES } from './node.ts';
 import type { PbftRules } from './node.ts';
 
-export const PBFT_MUTANTS: readonly (Mutant & { readonly rules: Partial<PbftRules> })[] = [
+export const PBFT_MUTANTS: readonly RulesMutant<PbftRules>[] = [
   {
     name: 'pbft-weak-prepare',
     description:
@@ -59,8 +60,5 @@ export const PBFT_MUTANTS: readonly (Mutant & { readonly rules: Partial<PbftRule
 ];
 
 export function pbftRules(mutant?: string): PbftRules {
-  if (mutant === undefined) return PBFT_RULES;
-  const found = PBFT_MUTANTS.find((m) => m.name === mutant);
-  if (found === undefined) throw new RangeError(`no PBFT mutant named ${mutant}`);
-  return { ...PBFT_RULES, ...found.rules };
+  return rulesWithMutant(PBFT_RULES, PBFT_MUTANTS, mutant, 'PBFT');
 }

@@ -19,11 +19,22 @@ import {
 import type { RaftConfig } from './node.ts';
 import type { RaftMessage, RaftNode, ServerId, Value } from './types.ts';
 
-/** MCRaft.tla's constants. */
+/** MCRaft.tla's constants, and MutantsRaft.tla's where a mutant's model assigns them. */
 export interface RaftBounds extends NetworkBounds {
   readonly candidates: readonly ServerId[];
   readonly maxTerm: number;
   readonly maxLogLength: number;
+  /** MutantsRaft's Faults: false, no Restart and no DropMessage (MCRestart, MCDropMessage). */
+  readonly faults?: boolean;
+  /** MutantsRaft's OddTermCandidates and EvenTermCandidates: who may time out into which term (MCTimeoutInTurn). */
+  readonly termTurns?: { readonly odd: readonly ServerId[]; readonly even: readonly ServerId[] };
+}
+
+/** MCTimeoutInTurn: with turns, a server times out only into a term of its turn. */
+function timeoutInTurn(bounds: RaftBounds, node: RaftNode): boolean {
+  if (bounds.termTurns === undefined) return true;
+  const term = node.currentTerm + 1;
+  return (term % 2 === 1 ? bounds.termTurns.odd : bounds.termTurns.even).includes(node.id);
 }
 
 export interface RaftClusterConfig extends RaftConfig {
@@ -125,8 +136,8 @@ export function successors(cfg: RaftClusterConfig, c: RaftCluster): Step<RaftClu
   const others = cfg.servers.length - 1;
 
   c.nodes.forEach((node, i) => {
-    // MCTimeout
-    if (bounds.candidates.includes(node.id) && node.currentTerm < bounds.maxTerm && inFlight + others <= bounds.maxInFlight) {
+    // MCTimeout (and MCTimeoutInTurn)
+    if (bounds.candidates.includes(node.id) && node.currentTerm < bounds.maxTerm && inFlight + others <= bounds.maxInFlight && timeoutInTurn(bounds, node)) {
       const t = Timeout(cfg, node);
       if (t) out.push({ action: { name: 'Timeout', i: node.id }, next: steps.afterTransition(c, 'nodes', i, t) });
     }
@@ -160,10 +171,13 @@ export function successors(cfg: RaftClusterConfig, c: RaftCluster): Step<RaftClu
     const t = AdvanceCommitIndex(cfg, node);
     if (t) out.push({ action: { name: 'AdvanceCommitIndex', i: node.id }, next: steps.afterTransition(c, 'nodes', i, t) });
   });
-  c.nodes.forEach((node, i) => {
-    out.push({ action: { name: 'Restart', i: node.id }, next: steps.afterTransition(c, 'nodes', i, Restart(cfg, node)) });
-  });
-  out.push(...steps.dropMessageSteps(c));
+  // MCRestart and MCDropMessage: only with faults.
+  if (bounds.faults !== false) {
+    c.nodes.forEach((node, i) => {
+      out.push({ action: { name: 'Restart', i: node.id }, next: steps.afterTransition(c, 'nodes', i, Restart(cfg, node)) });
+    });
+    out.push(...steps.dropMessageSteps(c));
+  }
   // MCDuplicateMessage: no message may have more than MaxCopies copies after the step.
   out.push(...steps.duplicateMessageSteps(c, bounds, (messages) => messages.entries.every((e) => e.count <= bounds.maxCopies)));
   return out;

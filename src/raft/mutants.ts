@@ -5,16 +5,12 @@
 // of the correct spec (`npx consensus-lab mutants raft`). Students can use them as exercises:
 // find the counterexample, then read it.
 
-import { UserError } from '../core/errors.ts';
-import type { Mutant } from '../core/protocol.ts';
-import { constantModelValues } from '../core/tla/constants.ts';
-import type { TlaValue } from '../core/tla/value.ts';
-import type { Step } from '../explore/model.ts';
-import type { RaftAction, RaftCluster } from './cluster.ts';
+import { rulesWithMutant } from '../core/protocol.ts';
+import type { RulesMutant } from '../core/protocol.ts';
 import { RAFT_RULES } from './node.ts';
 import type { RaftRules } from './node.ts';
 
-export const RAFT_MUTANTS: readonly (Mutant & { readonly rules: Partial<RaftRules> })[] = [
+export const RAFT_MUTANTS: readonly RulesMutant<RaftRules>[] = [
   {
     name: 'raft-commit-old-term',
     description:
@@ -64,31 +60,6 @@ export const RAFT_MUTANTS: readonly (Mutant & { readonly rules: Partial<RaftRule
 ];
 
 export function raftRules(mutant?: string): RaftRules {
-  if (mutant === undefined) return RAFT_RULES;
-  const found = RAFT_MUTANTS.find((m) => m.name === mutant);
-  if (found === undefined) throw new RangeError(`no Raft mutant named ${mutant}`);
-  return { ...RAFT_RULES, ...found.rules };
+  return rulesWithMutant(RAFT_RULES, RAFT_MUTANTS, mutant, 'Raft');
 }
 
-/**
- * MutantsRaft.tla's bounds, which only the mutants' models assign, as an enabling condition on
- * the steps of MCRaft's Next: with Faults = FALSE no Restart and no DropMessage (MCRestart,
- * MCDropMessage); a Timeout only into a term of the server's turn (MCTimeoutInTurn: a server of
- * OddTermCandidates into an odd term, of EvenTermCandidates into an even one). Undefined for a
- * model without them.
- */
-export function mutantModelBounds(
-  constants: ReadonlyMap<string, TlaValue>,
-): ((state: RaftCluster, step: Step<RaftCluster, RaftAction>) => boolean) | undefined {
-  if (!constants.has('Faults')) return undefined;
-  const faults = constants.get('Faults') as TlaValue;
-  if (faults.kind !== 'bool') throw new UserError(`the constant Faults must be TRUE or FALSE, not ${faults.key}`);
-  const odd = constantModelValues(constants, 'OddTermCandidates');
-  const even = constantModelValues(constants, 'EvenTermCandidates');
-  return (state, { action }) => {
-    if (action.name === 'Restart' || action.name === 'DropMessage') return faults.value;
-    if (action.name !== 'Timeout') return true;
-    const term = (state.nodes.find((n) => n.id === action.i) as RaftCluster['nodes'][number]).currentTerm + 1;
-    return (term % 2 === 1 ? odd : even).includes(action.i);
-  };
-}

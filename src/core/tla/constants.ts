@@ -40,3 +40,10 @@ export function constantInts(constants: ReadonlyMap<string, TlaValue>, name: str
   }
   return v.elems.map((e) => (e.kind === 'int' ? e.value : 0)).sort((a, b) => a - b);
 }
+
+/** A boolean constant (a .cfg's `Faults = FALSE`). */
+export function constantBool(constants: ReadonlyMap<string, TlaValue>, name: string): boolean {
+  const v = constant(constants, name);
+  if (v.kind !== 'bool') throw new UserError(`the constant ${name} must be TRUE or FALSE, not ${v.key}`);
+  return v.value;
+}
