@@ -10,6 +10,7 @@ import { exploreCommand } from './commands/explore.ts';
 import { gateCommand } from './commands/gate.ts';
 import { mutantsCommand } from './commands/mutants.ts';
 import { setupCommand } from './commands/setup.ts';
+import { simulateCommand } from './commands/simulate.ts';
 import { tlcCommand } from './commands/tlc.ts';
 import { tracesCommand } from './commands/traces.ts';
 
@@ -25,6 +26,10 @@ usage:
   consensus-lab traces replay <protocol> [file...]   replay TLC traces in TypeScript
   consensus-lab mutants [protocol...]                every seeded bug caught by TLC, the explorer and the
                                                      state graph (--mutant NAME: one; --markdown: README text)
+  consensus-lab simulate <protocol> [--scenario NAME|FILE] [--seed N | --seeds N..M] [--nodes N] [--clients C]
+                         [--ops K] [--out DIR] [--check] [--mutant NAME]
+                                                     the protocol as a system (clients, a key-value store, a
+                                                     hostile network) in the deterministic simulator
   consensus-lab gate [protocol...]                   all of it, for CI (--junit FILE for JUnit XML)
 
 options: --json (one JSON object on stdout), --quiet (no progress), --workers N, --timeout S,
@@ -62,6 +67,21 @@ const COMMANDS: Record<string, Command> = {
   },
   traces: { options: { count: { type: 'string' } }, run: tracesCommand },
   mutants: { options: { markdown: { type: 'boolean' }, mutant: { type: 'string' } }, run: mutantsCommand },
+  simulate: {
+    options: {
+      scenario: { type: 'string' },
+      seed: { type: 'string' },
+      seeds: { type: 'string' },
+      nodes: { type: 'string' },
+      clients: { type: 'string' },
+      ops: { type: 'string' },
+      out: { type: 'string' },
+      check: { type: 'boolean' },
+      'no-shrink': { type: 'boolean' },
+      mutant: { type: 'string' },
+    },
+    run: simulateCommand,
+  },
   gate: {
     options: { model: { type: 'string' }, 'graph-model': { type: 'string' }, junit: { type: 'string' }, workers: { type: 'string' } },
     run: gateCommand,

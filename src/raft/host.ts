@@ -1,0 +1,167 @@
+// Raft as a system: the reducer (src/raft/node.ts) behind the node host's one entry point, with
+// what Raft.tla leaves to the environment: randomised election timeouts and heartbeats (Raft
+// 5.2), when a leader sends AppendEntries and advances its commit index, what a client command
+// becomes, and what is on stable storage (currentTerm, votedFor, log: Raft figure 2).
+
+import { match } from 'ts-pattern';
+import { drawDelay } from '../host/system.ts';
+import type { SystemOptions, SystemProtocol } from '../host/system.ts';
+import type { HostContext, HostPolicy, NodeId, ReducerStep, SystemDefinition } from '../host/types.ts';
+import { raftRules } from './mutants.ts';
+import { initialNode, step } from './node.ts';
+import type { RaftConfig } from './node.ts';
+import { raftMonitor } from './monitor.ts';
+import type { LogEntry, RaftEvent, RaftMessage, RaftNode } from './types.ts';
+
+const HANDLER = {
+  RequestVoteRequest: 'HandleRequestVoteRequest',
+  RequestVoteResponse: 'HandleRequestVoteResponse',
+  AppendEntriesRequest: 'HandleAppendEntriesRequest',
+  AppendEntriesResponse: 'HandleAppendEntriesResponse',
+} as const;
+
+/** The entry a new leader appends: the state machine skips it. */
+export const NOOP = 'noop';
+
+interface Stable {
+  readonly currentTerm: number;
+  readonly votedFor: NodeId | null;
+  readonly log: readonly LogEntry[];
+}
+
+/** The step `event` is at node, as Raft.tla's Next names it (the cluster model's action names and parameters). */
+export function raftReduce(cfg: RaftConfig, node: RaftNode, event: RaftEvent): ReducerStep<RaftNode, RaftMessage> | undefined {
+  const t = step(cfg, node, event);
+  if (t === undefined) return undefined;
+  const i = node.id;
+  const [action, params] = match(event)
+    .with({ type: 'Receive' }, ({ message }) => [HANDLER[message.type], { i, j: message.source }] as const)
+    .with({ type: 'ClientRequest' }, ({ value }) => ['ClientRequest', { i, v: value }] as const)
+    .with({ type: 'AppendEntries' }, ({ to }) => ['AppendEntries', { i, j: to }] as const)
+    .with({ type: 'Timeout' }, { type: 'BecomeLeader' }, { type: 'AdvanceCommitIndex' }, { type: 'Restart' }, (e) => [e.type, { i }] as const)
+    .exhaustive();
+  return { node: t.node, sent: t.sent, action, params, ...(event.type === 'Receive' && { received: event.message }) };
+}
+
+/** What a Raft server does when, beyond what the spec says it may do. */
+class RaftPolicy implements HostPolicy<RaftNode, RaftMessage, RaftEvent> {
+  /** Who sent the last AppendEntries of our term: where clients are sent. */
+  private leader: NodeId | undefined;
+
+  constructor(
+    private readonly cfg: RaftConfig,
+    private readonly options: SystemOptions,
+  ) {}
+
+  start(ctx: HostContext<RaftNode, RaftEvent>): void {
+    this.resetElectionTimer(ctx);
+  }
+
+  private resetElectionTimer(ctx: HostContext<RaftNode, RaftEvent>): void {
+    ctx.setTimer('election', drawDelay(ctx.random, this.options.timing.electionTimeoutMs));
+  }
+
+  private replicate(ctx: HostContext<RaftNode, RaftEvent>, to: NodeId): void {
+    ctx.step({ type: 'AppendEntries', to });
+  }
+
+  onTimer(ctx: HostContext<RaftNode, RaftEvent>, timer: string): void {
+    if (timer === 'election') {
+      if (ctx.node.role !== 'Leader') ctx.step({ type: 'Timeout' });
+      this.resetElectionTimer(ctx);
+    } else if (timer === 'heartbeat' && ctx.node.role === 'Leader') {
+      for (const j of this.cfg.servers) if (j !== ctx.id) this.replicate(ctx, j);
+      ctx.setTimer('heartbeat', this.options.timing.heartbeatMs);
+    }
+  }
+
+  onMessage(ctx: HostContext<RaftNode, RaftEvent>, message: RaftMessage): void {
+    const term = ctx.node.currentTerm;
+    const votedFor = ctx.node.votedFor;
+    ctx.step({ type: 'Receive', message });
+    // Hearing from the leader of our term, or granting a vote, puts off our own election (Raft 5.2).
+    if (message.type === 'AppendEntriesRequest' && message.term >= term) {
+      this.leader = message.source;
+      this.resetElectionTimer(ctx);
+    } else if (message.type === 'RequestVoteRequest' && ctx.node.votedFor === message.source && votedFor !== message.source) {
+      this.resetElectionTimer(ctx);
+    }
+  }
+
+  onClientCommand(ctx: HostContext<RaftNode, RaftEvent>, command: string) {
+    const node = ctx.node;
+    if (node.role !== 'Leader') return { taken: false as const, leaderHint: this.leader === ctx.id ? undefined : this.leader };
+    // A retry of a command still in the log is already on its way.
+    for (let k = node.log.length - 1; k >= node.commitIndex; k--) if (node.log[k].value === command) return { taken: true as const };
+    ctx.step({ type: 'ClientRequest', value: command });
+    return { taken: true as const };
+  }
+
+  afterStep(ctx: HostContext<RaftNode, RaftEvent>, taken: ReducerStep<RaftNode, RaftMessage>): void {
+    const node = ctx.node;
+    if (node.role === 'Candidate') {
+      if (ctx.step({ type: 'BecomeLeader' })) {
+        this.leader = ctx.id;
+        // Raft 8: a new leader commits entries of earlier terms only with one of its own (5.4.2), so it
+        // appends a no-op at once rather than wait for a client.
+        ctx.step({ type: 'ClientRequest', value: NOOP });
+        for (const j of this.cfg.servers) if (j !== ctx.id) this.replicate(ctx, j);
+        ctx.setTimer('heartbeat', this.options.timing.heartbeatMs);
+      }
+      return;
+    }
+    if (node.role !== 'Leader') return;
+    while (ctx.step({ type: 'AdvanceCommitIndex' }));
+    match(taken.action)
+      // A new entry goes at once to the followers that were up to date.
+      .with('ClientRequest', () => {
+        for (const j of this.cfg.servers) if (j !== ctx.id && ctx.node.nextIndex[j] === ctx.node.log.length) this.replicate(ctx, j);
+      })
+      // The follower's answer: the next entry it lacks, or the one before the entry it refused.
+      .with('HandleAppendEntriesResponse', () => {
+        const m = taken.received as Extract<RaftMessage, { type: 'AppendEntriesResponse' }>;
+        if (m.term !== ctx.node.currentTerm) return;
+        if (!m.success || ctx.node.nextIndex[m.source] <= ctx.node.log.length) this.replicate(ctx, m.source);
+      })
+      .otherwise(() => undefined);
+  }
+}
+
+export function createRaftSystem(options: SystemOptions): SystemDefinition<RaftNode, RaftMessage, RaftEvent> {
+  const servers = Array.from({ length: options.nodes }, (_, k) => `s${k + 1}`);
+  const cfg: RaftConfig = { servers, rules: raftRules(options.mutant) };
+  return {
+    protocol: 'raft',
+    servers,
+    initialNode: (id) => initialNode(cfg, id),
+    reduce: (node, event) => raftReduce(cfg, node, event),
+    destinations: (m) => [m.dest],
+    stable: (node): Stable => ({ currentTerm: node.currentTerm, votedFor: node.votedFor, log: node.log }),
+    recover: (id, stable) => {
+      const s = stable as Stable;
+      return { node: { ...initialNode(cfg, id), currentTerm: s.currentTerm, votedFor: s.votedFor, log: s.log }, restart: { type: 'Restart' } };
+    },
+    committed: (node) => ({ length: node.commitIndex, entry: (k) => node.log[k].value }),
+    isNoop: (entry) => entry === NOOP,
+    leading: (node) => (node.role === 'Leader' ? node.currentTerm : undefined),
+    logState: (node) => ({
+      currentTerm: node.currentTerm,
+      role: node.role,
+      votedFor: node.votedFor,
+      commitIndex: node.commitIndex,
+      logLength: node.log.length,
+      lastLogTerm: node.log.length === 0 ? 0 : node.log[node.log.length - 1].term,
+    }),
+    policy: () => new RaftPolicy(cfg, options),
+    monitor: () => raftMonitor(),
+  };
+}
+
+export const raftSystem: SystemProtocol = {
+  name: 'raft',
+  minNodes: 1,
+  defaultNodes: 5,
+  crashes: true,
+  model: 'kv',
+  create: createRaftSystem,
+};
