@@ -27,6 +27,8 @@ import { actionLabels, clusterModel, compareWithTlcGraph, tlcStateGraph } from '
 import type { TlcGraph } from './checks.ts';
 import { formatAction } from './diff.ts';
 import type { GraphComparison } from './graph.ts';
+import { catchWithSimulation, runsAsSystem } from '../sim/mutants.ts';
+import type { SimulationMutantVerdict } from '../sim/mutants.ts';
 
 export interface TlcMutantVerdict {
   readonly caught: boolean;
@@ -62,7 +64,9 @@ export interface MutantReport {
   readonly tlc: TlcMutantVerdict;
   readonly explorer: ExplorerMutantVerdict;
   readonly conformance: ConformanceMutantVerdict;
-  /** Caught three ways (two for a liveness bug). */
+  /** The fourth way: the simulator, running the system with the mutated reducer, finds a failing seed. */
+  readonly simulation?: SimulationMutantVerdict;
+  /** Caught every way (the explorer's is n/a for a liveness bug). */
   readonly caught: boolean;
   /** The explorer's model of the mutant (for its counterexample's actions and states). */
   readonly model?: ClusterModel<unknown, unknown>;
@@ -73,6 +77,8 @@ export interface CatchOptions {
   readonly graphs?: Map<string, TlcGraph>;
   /** Only these mutants (by name); default all. */
   readonly only?: readonly string[];
+  /** Skip the simulator's verdict (the others' tests, which do not run systems). */
+  readonly withoutSimulation?: boolean;
   readonly onNote?: (text: string) => void;
   readonly onTlcProgress?: (label: string, p: TlcProgress) => void;
   readonly onExploreProgress?: (label: string, p: ExploreProgress) => void;
@@ -204,8 +210,9 @@ export async function catchMutants(p: Protocol, options: CatchOptions = {}): Pro
     const tlc = await catchWithTlc(p, m, (x) => options.onTlcProgress?.(`${m.name} TLC`, x));
     const { model, ...explorer } = catchWithExplorer(p, m, (x) => options.onExploreProgress?.(`${m.name} explore`, x));
     const conformance = await catchWithConformance(p, m, graphs, (x) => options.onTlcProgress?.(`${m.name} TLC graph`, x));
-    const caught = tlc.caught && explorer.caught !== false && conformance.caught;
-    reports.push({ protocol: p, mutant: m, tlc, explorer, conformance, caught, model });
+    const simulation = options.withoutSimulation || !runsAsSystem(p) ? undefined : catchWithSimulation(p, m);
+    const caught = tlc.caught && explorer.caught !== false && conformance.caught && simulation?.caught !== false;
+    reports.push({ protocol: p, mutant: m, tlc, explorer, conformance, ...(simulation !== undefined && { simulation }), caught, model });
   }
   return reports;
 }
@@ -248,6 +255,20 @@ export function mutantJson(r: MutantReport) {
       seconds: Number(r.conformance.seconds.toFixed(2)),
       error: r.conformance.error,
     },
+    ...(r.simulation !== undefined && {
+      simulation: {
+        caught: r.simulation.caught,
+        scenario: r.simulation.scenario,
+        nodes: r.simulation.nodes,
+        budget: r.simulation.budget,
+        seedsTried: r.simulation.seedsTried,
+        firstFailingSeed: r.simulation.firstFailingSeed,
+        failure: r.simulation.failure,
+        reproduce: r.simulation.reproduce,
+        seconds: Number(r.simulation.seconds.toFixed(2)),
+        error: r.simulation.error,
+      },
+    }),
   };
 }
 

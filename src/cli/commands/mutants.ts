@@ -65,19 +65,28 @@ export function mutantRows(reports: readonly MutantReport[]): string[][] {
       verdict(r.tlc.caught),
       verdict(r.explorer.caught),
       `${verdict(r.conformance.caught)}${parts === undefined ? '' : ` (${r.conformance.model}, after ${parts} step${parts === 1 ? '' : 's'})`}`,
-      secs(r.tlc.seconds + r.explorer.seconds + r.conformance.seconds),
+      simulationVerdict(r),
+      secs(r.tlc.seconds + r.explorer.seconds + r.conformance.seconds + (r.simulation?.seconds ?? 0)),
     ];
   });
 }
 
-export const MUTANT_HEADER = ['mutant', 'breaks', 'TLC trace', 'explorer trace', 'TLC', 'explorer', 'conformance', 'time'];
+export const MUTANT_HEADER = ['mutant', 'breaks', 'TLC trace', 'explorer trace', 'TLC', 'explorer', 'conformance', 'simulator', 'time'];
+
+/** The simulator's verdict: the first failing seed of how many tried, and the scenario. */
+function simulationVerdict(r: MutantReport): string {
+  const s = r.simulation;
+  if (s === undefined) return '-';
+  const where = `${s.scenario}${s.nodes === undefined ? '' : `, ${s.nodes} nodes`}`;
+  return s.caught ? `caught (seed ${s.firstFailingSeed} of ${s.budget}, ${where}: ${s.failure?.kind})` : `ESCAPED (${s.budget} seeds, ${where})`;
+}
 
 /** The table, preceded by what went wrong with every mutant that escaped. */
 export function formatMutantReports(reports: readonly MutantReport[]): string {
   const out: string[] = [];
   for (const r of reports.filter((x) => !x.caught)) {
     out.push(`== ${r.mutant.name} escaped ==`);
-    for (const e of [r.tlc.error, r.explorer.error, r.conformance.error]) if (e !== undefined) out.push(e);
+    for (const e of [r.tlc.error, r.explorer.error, r.conformance.error, r.simulation?.error]) if (e !== undefined) out.push(e);
     if (r.tlc.result !== undefined && !r.tlc.caught && r.tlc.result.trace !== undefined) out.push(formatTlcTrace(r.tlc.result));
     if (r.conformance.comparison !== undefined && !r.conformance.caught) out.push(formatGraphComparison(r.conformance.comparison));
     out.push('');
@@ -106,9 +115,11 @@ export function mutantsMarkdown(reports: readonly MutantReport[]): string {
     'explorer, on the same model with the mutated reducer, finds the same invariant broken, with a',
     'counterexample as short; and with the spec left correct, the mutated reducer\'s state graph',
     'parts from TLC\'s (on the `conformance` model, or where the bug cannot show there on the',
-    'mutant\'s model). Trace lengths count states, the initial one included.',
+    'mutant\'s model); and the simulator, running the protocol as a system (clients, a key-value',
+    'store, faults) with the mutated reducer, finds a seed whose run fails its checks, within a',
+    'stated budget of seeds (`src/sim/mutants.ts`). Trace lengths count states, the initial one included.',
     '',
-    markdownTable(MUTANT_HEADER.slice(0, 7), mutantRows(reports).map((row) => row.slice(0, 7))),
+    markdownTable(MUTANT_HEADER.slice(0, 8), mutantRows(reports).map((row) => row.slice(0, 8))),
     '',
     'This section is the output of `npx consensus-lab mutants --markdown`: the steps are the',
     'explorer\'s shortest counterexample (TLC\'s has as many) with, under each step, the messages it',
@@ -134,6 +145,15 @@ export function mutantsMarkdown(reports: readonly MutantReport[]): string {
     const d = r.conformance.comparison?.difference;
     const parts = d === undefined ? 'does not part from TLC\'s.' : `parts from TLC's graph of ${r.conformance.model === m.model ? 'the mutant\'s own model without its override' : `the \`${r.conformance.model}\` model`} after ${d.path.length} step${d.path.length === 1 ? '' : 's'}${d.path.length > 0 ? ` (${d.path.map((a) => `\`${a}\``).join(', ')})` : ''}: ${partingSteps(d)}.`;
     out.push(`${found} With the spec left correct, the mutated reducer ${parts}`);
+    const sim = r.simulation;
+    if (sim !== undefined) {
+      out.push(
+        '',
+        sim.caught
+          ? `The simulator (${sim.scenario}${sim.nodes === undefined ? '' : `, ${sim.nodes} nodes`}) fails at seed ${sim.firstFailingSeed} of ${sim.budget}: ${sim.failure?.kind}: ${sim.failure?.detail} (\`${sim.reproduce}\`).`
+          : `The simulator does not catch it: ${sim.error}.`,
+      );
+    }
     const story = readableCounterexample(r);
     if (story !== undefined) {
       out.push('', `<details><summary>The shortest counterexample: ${story.steps.length} steps (${story.source === 'TLC' ? 'TLC\'s' : 'the explorer\'s'})</summary>`, '');

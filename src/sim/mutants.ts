@@ -1,0 +1,79 @@
+// The fourth verdict on a seeded bug: the simulator, running the protocol as a system with the
+// mutated reducer, finds a failing seed (an invariant broken, replicas that disagree, a history
+// that is not linearizable, or no progress after healing) within a stated budget of seeds.
+// Each mutant has the scenario where its bug shows soonest; the budget is what the gate spends at
+// most, and the first failing seed is reported, with the command that reproduces it.
+
+import type { Mutant, Protocol } from '../core/protocol.ts';
+import { SYSTEMS } from '../systems.ts';
+import { loadScenario } from './scenario.ts';
+import { simulate } from './simulator.ts';
+import type { Failure } from './simulator.ts';
+
+export interface SimulationBudget {
+  readonly scenario: string;
+  readonly nodes?: number;
+  /** Seeds 1 .. seeds are tried, in order, until one fails. */
+  readonly seeds: number;
+}
+
+/** Where each bug shows soonest. Unlisted mutants get the default. */
+const BUDGETS: Readonly<Record<string, SimulationBudget>> = {
+  // Two candidates of one term, and a voter that restarts between their requests: contested, bounced elections on 3 servers.
+  'raft-vote-twice': { scenario: 'elections', nodes: 3, seeds: 200 },
+  // Figure 8 needs a leader to commit an old entry and crash before its own entry spreads: rare, so many short runs.
+  'raft-commit-old-term': { scenario: 'elections', nodes: 3, seeds: 1000 },
+};
+
+const DEFAULT_BUDGET: SimulationBudget = { scenario: 'random-faults', seeds: 50 };
+
+export function simulationBudget(m: Mutant): SimulationBudget {
+  return BUDGETS[m.name] ?? DEFAULT_BUDGET;
+}
+
+export interface SimulationMutantVerdict {
+  readonly caught: boolean;
+  readonly scenario: string;
+  readonly nodes?: number;
+  readonly budget: number;
+  readonly seedsTried: number;
+  readonly firstFailingSeed?: number;
+  readonly failure?: Failure;
+  readonly reproduce?: string;
+  readonly seconds: number;
+  readonly error?: string;
+}
+
+export function runsAsSystem(p: Protocol): boolean {
+  return SYSTEMS.some((s) => s.name === p.name);
+}
+
+export function catchWithSimulation(p: Protocol, m: Mutant): SimulationMutantVerdict {
+  const started = performance.now();
+  const budget = simulationBudget(m);
+  const system = SYSTEMS.find((s) => s.name === p.name);
+  const base = { scenario: budget.scenario, nodes: budget.nodes, budget: budget.seeds };
+  if (system === undefined) return { ...base, caught: false, seedsTried: 0, seconds: 0, error: `${p.name} does not run as a system yet` };
+  const scenario = loadScenario(budget.scenario);
+  for (let seed = 1; seed <= budget.seeds; seed++) {
+    const r = simulate({ protocol: system, scenario, seed, nodes: budget.nodes, mutant: m.name });
+    if (!r.ok) {
+      return {
+        ...base,
+        caught: true,
+        seedsTried: seed,
+        firstFailingSeed: seed,
+        failure: r.failure,
+        reproduce: `npx consensus-lab simulate ${p.name} --scenario ${budget.scenario} --seed ${seed}${budget.nodes === undefined ? '' : ` --nodes ${budget.nodes}`} --mutant ${m.name}`,
+        seconds: (performance.now() - started) / 1000,
+      };
+    }
+  }
+  return {
+    ...base,
+    caught: false,
+    seedsTried: budget.seeds,
+    seconds: (performance.now() - started) / 1000,
+    error: `the simulator: seeds 1..${budget.seeds} of ${budget.scenario} all pass with the bug`,
+  };
+}
