@@ -15,6 +15,7 @@ import type { ClientWire, HostContext, HostPolicy, HostEnvironment, NodeId, Redu
 interface PendingReply {
   readonly client: number;
   readonly seq: number;
+  readonly command: string;
 }
 
 export class NodeHost<N, M, E> {
@@ -109,9 +110,10 @@ export class NodeHost<N, M, E> {
       });
       return;
     }
-    this.waiting.set(request.client, { client: request.client, seq: request.seq });
+    this.waiting.set(request.client, { client: request.client, seq: request.seq, command: request.command });
     // A retry of a command this replica has already applied: its result, at once.
     this.replyFromSession(request.client, request.seq);
+    this.answerFromState();
   }
 
   /** Take one reducer step; false if the spec does not enable it. */
@@ -138,6 +140,7 @@ export class NodeHost<N, M, E> {
     });
     this.env.stepped(this.id);
     this.applyCommitted();
+    this.answerFromState();
     // The policy's internal actions, after this step and not inside it: steps stay one at a time.
     this.queued.push(taken);
     if (!this.stepping) {
@@ -168,6 +171,18 @@ export class NodeHost<N, M, E> {
       this.env.applied(this.id, index, entry);
       const done = this.store.apply(entry);
       if (done !== undefined) this.replyFromSession(done.command.client, done.command.seq);
+    }
+  }
+
+  /** Answer the waiting clients whose commands the node can answer from its state (SystemDefinition.answer). */
+  private answerFromState(): void {
+    const answer = this.def.answer;
+    if (answer === undefined || this.waiting.size === 0) return;
+    for (const w of [...this.waiting.values()]) {
+      const result = answer(this.state, w.command);
+      if (result === undefined) continue;
+      this.waiting.delete(w.client);
+      this.env.send(this.id, clientNode(w.client), { type: 'ClientReply', client: w.client, seq: w.seq, result, replica: this.id });
     }
   }
 

@@ -94,6 +94,12 @@ export interface SystemDefinition<N, M, E> {
   readonly isNoop?: (entry: string) => boolean;
   /** The term (view, round) the node leads, or undefined: for reports and for faults aimed at `leader`. */
   leading(node: N): number | undefined;
+  /**
+   * A waiting client command that the node can answer from its state without applying it (a
+   * write-once register's read of the decided value, or a write that lost), or undefined to wait
+   * for it to apply. Tried when the command arrives and after every step.
+   */
+  readonly answer?: (node: N, command: string) => KvResult | undefined;
   /** The clients' side: how many matching replies from distinct servers make a result (PBFT: f + 1), and whether a request goes to every server. */
   readonly clients?: { readonly replies: number; readonly broadcast: boolean };
   /** Servers that do not follow the protocol (PBFT's Byzantine replicas): the environment runs an adversary in their place. */
