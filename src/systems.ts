@@ -3,9 +3,10 @@
 
 import { UserError } from './core/errors.ts';
 import type { SystemProtocol } from './host/system.ts';
+import { multiPaxosSystem } from './multipaxos/host.ts';
 import { raftSystem } from './raft/host.ts';
 
-export const SYSTEMS: readonly SystemProtocol[] = [raftSystem];
+export const SYSTEMS: readonly SystemProtocol[] = [raftSystem, multiPaxosSystem];
 
 export function systemNamed(name: string | undefined): SystemProtocol {
   const found = SYSTEMS.find((p) => p.name === name);

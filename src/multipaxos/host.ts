@@ -1,0 +1,281 @@
+// Multi-Paxos as a system: every server plays the three roles of MultiPaxos.tla (proposer,
+// acceptor, replica), each run by its own reducer (src/multipaxos/node.ts), behind the node
+// host's one entry point; with what the spec leaves to the environment: who campaigns and when
+// (a randomised election timeout), when a leader takes BecomeLeader and Propose, and how it gets
+// past lost messages.
+//
+// The spec has no retransmission of Accept or Decision. Progress after a loss comes from a new
+// ballot: a leader whose own replica stalls behind what it has proposed (a slot without a quorum
+// of acks, or a Decision it lost) takes Phase1a again, and BecomeLeader proposes again, and decides
+// again, everything its promises report. Followers hear that a leader is alive from the Accepts
+// their acceptor takes; a leader with nothing to propose is silent, so when clients are idle some
+// follower times out and is elected in its place, which re-decides the whole log and brings every
+// lagging replica up to date (the way the runs converge after the network heals).
+//
+// Stable storage holds the whole server: the acceptor's promised and accepted (MultiPaxos.tla
+// keeps them over Restart), and the proposer's and the replica's state too, so that a crash and a
+// restart is exactly the spec's Restart(a), which changes nothing; a server that forgot its
+// proposer's ballot or its replica's log would be in a state the spec cannot reach.
+
+import { match } from 'ts-pattern';
+import { drawDelay } from '../host/system.ts';
+import type { SystemOptions, SystemProtocol } from '../host/system.ts';
+import type { HostContext, HostPolicy, NodeId, ReducerStep, SystemDefinition } from '../host/types.ts';
+import { above, ballotOf } from '../paxos/ballot.ts';
+import { multiPaxosMonitor } from './monitor.ts';
+import { multiPaxosRules } from './mutants.ts';
+import { initialAcceptor, initialProposer, initialReplica, stepAcceptor, stepProposer, stepReplica } from './node.ts';
+import type { MultiPaxosConfig } from './node.ts';
+import type { AcceptorState, Command, MultiPaxosMessage, ProposerState, ReplicaState, ServerId } from './types.ts';
+
+/** One server: MultiPaxos.tla's variables at p = a = r. */
+export interface MultiPaxosServer {
+  readonly id: ServerId;
+  readonly proposer: ProposerState;
+  readonly acceptor: AcceptorState;
+  readonly replica: ReplicaState;
+}
+
+/** What can happen at a server: a message for one of its roles, or one of the proposer's (or acceptor's) own actions. */
+export type MultiPaxosServerEvent =
+  | { readonly type: 'Receive'; readonly message: MultiPaxosMessage }
+  | { readonly type: 'Phase1a' }
+  | { readonly type: 'BecomeLeader' }
+  | { readonly type: 'Propose'; readonly command: Command }
+  | { readonly type: 'Restart' };
+
+export type MultiPaxosStep = ReducerStep<MultiPaxosServer, MultiPaxosMessage>;
+
+/** The command that does nothing (MultiPaxos.tla's NoOp): not a client command, which is a JSON array. */
+export const NOOP: Command = 'NoOp';
+
+/** Rounds and slots for long runs: Phase1a looks for the next round, Propose for the next slot, in these lists. */
+export const ROUNDS = 10_000;
+export const SLOTS = 4_000;
+
+export function multiPaxosSystemConfig(nodes: number, mutant?: string): MultiPaxosConfig {
+  const ids = Array.from({ length: nodes }, (_, k) => k + 1);
+  return {
+    proposers: ids,
+    acceptors: ids,
+    replicas: ids,
+    rounds: Array.from({ length: ROUNDS }, (_, k) => k + 1),
+    slots: Array.from({ length: SLOTS }, (_, k) => k + 1),
+    noop: NOOP,
+    rules: multiPaxosRules(mutant),
+  };
+}
+
+export function initialServer(id: ServerId): MultiPaxosServer {
+  return { id, proposer: initialProposer(id), acceptor: initialAcceptor(id), replica: initialReplica(id) };
+}
+
+/**
+ * The step `event` is at server `node`, named as MultiPaxos.tla's Next names it, with its
+ * parameters (a message step's are the receiver's role and the sender's: HandlePrepare {a, p});
+ * undefined where the spec does not enable it. A message goes to the role that handles it.
+ */
+export function multiPaxosReduce(cfg: MultiPaxosConfig, node: MultiPaxosServer, event: MultiPaxosServerEvent): MultiPaxosStep | undefined {
+  const id = node.id;
+  if (event.type === 'Receive') {
+    const m = event.message;
+    if (m.dest !== id) return undefined;
+    const received = { received: m };
+    return match(m)
+      .with({ type: 'Prepare' }, (message) => {
+        const t = stepAcceptor(cfg, node.acceptor, { type: 'Receive', message });
+        return { node: { ...node, acceptor: t.node }, sent: t.sent, action: 'HandlePrepare', params: { a: id, p: m.source }, ...received };
+      })
+      .with({ type: 'Accept' }, (message) => {
+        const t = stepAcceptor(cfg, node.acceptor, { type: 'Receive', message });
+        return { node: { ...node, acceptor: t.node }, sent: t.sent, action: 'HandleAccept', params: { a: id, p: m.source }, ...received };
+      })
+      .with({ type: 'Promise' }, (message) => {
+        const t = stepProposer(cfg, node.proposer, { type: 'Receive', message })!;
+        return { node: { ...node, proposer: t.node }, sent: t.sent, action: 'HandlePromise', params: { p: id, a: m.source }, ...received };
+      })
+      .with({ type: 'Accepted' }, (message) => {
+        const t = stepProposer(cfg, node.proposer, { type: 'Receive', message })!;
+        return { node: { ...node, proposer: t.node }, sent: t.sent, action: 'HandleAccepted', params: { p: id, a: m.source }, ...received };
+      })
+      .with({ type: 'Decision' }, (message) => {
+        const t = stepReplica(cfg, node.replica, { type: 'Receive', message });
+        return { node: { ...node, replica: t.node }, sent: t.sent, action: 'HandleDecision', params: { r: id, p: m.source }, ...received };
+      })
+      .exhaustive();
+  }
+  if (event.type === 'Restart') {
+    const t = stepAcceptor(cfg, node.acceptor, event);
+    return { node: { ...node, acceptor: t.node }, sent: t.sent, action: 'Restart', params: { a: id } };
+  }
+  const t = stepProposer(cfg, node.proposer, event);
+  if (t === undefined) return undefined;
+  const params = event.type === 'Propose' ? { p: id, c: event.command } : { p: id };
+  return { node: { ...node, proposer: t.node }, sent: t.sent, action: event.type, params };
+}
+
+/** The proposer leads: its ballot won phase 1, and its own acceptor has promised no higher one (it knows of no successor). */
+export function leads(cfg: MultiPaxosConfig, node: MultiPaxosServer): boolean {
+  const p = node.proposer;
+  return p.phase === 'Leader' && !supersededAt(cfg, node);
+}
+
+/** The server's acceptor has promised a ballot above its proposer's: someone else has a later ballot. */
+function supersededAt(cfg: MultiPaxosConfig, node: MultiPaxosServer): boolean {
+  const promised = node.acceptor.promised;
+  return promised !== null && cfg.rules.ballotLess(ballotOf(node.proposer), promised);
+}
+
+/** Where a client is sent: the proposer of the highest ballot this server's acceptor has promised. */
+function leaderHint(node: MultiPaxosServer): NodeId | undefined {
+  const promised = node.acceptor.promised;
+  return promised === null || promised.proposer === node.id ? undefined : String(promised.proposer);
+}
+
+/** The most commands a server keeps for a ballot it is still winning. */
+const MAX_QUEUED = 64;
+
+/** What a Multi-Paxos server does when, beyond what the spec says it may do. Volatile: made anew at each boot. */
+class MultiPaxosPolicy implements HostPolicy<MultiPaxosServer, MultiPaxosMessage, MultiPaxosServerEvent> {
+  /** Client commands that came while this server was winning a ballot: proposed once it leads. */
+  private queued: Command[] = [];
+  /** The leader's replica's log length at its last progress, and when that was. */
+  private lastLength = 0;
+  private lastProgress = 0;
+
+  constructor(
+    private readonly cfg: MultiPaxosConfig,
+    private readonly options: SystemOptions,
+  ) {}
+
+  /** How long a leader's replica may stall behind its proposals before it takes a new ballot. */
+  private get retryMs(): number {
+    return this.options.timing.electionTimeoutMs[0];
+  }
+
+  start(ctx: HostContext<MultiPaxosServer, MultiPaxosServerEvent>): void {
+    this.armElection(ctx);
+    // A leader that restarts (its state is on stable storage) goes on leading.
+    if (leads(this.cfg, ctx.node)) this.nowLeading(ctx);
+  }
+
+  private armElection(ctx: HostContext<MultiPaxosServer, MultiPaxosServerEvent>): void {
+    ctx.setTimer('election', drawDelay(ctx.random, this.options.timing.electionTimeoutMs));
+  }
+
+  private nowLeading(ctx: HostContext<MultiPaxosServer, MultiPaxosServerEvent>): void {
+    this.lastLength = ctx.node.replica.log.length;
+    this.lastProgress = ctx.now();
+    ctx.setTimer('heartbeat', this.options.timing.heartbeatMs);
+  }
+
+  /** Phase1a, as many times as it takes for a ballot above the highest this server has promised (each a step of the spec). */
+  private campaign(ctx: HostContext<MultiPaxosServer, MultiPaxosServerEvent>): void {
+    const promised = ctx.node.acceptor.promised;
+    while (ctx.step({ type: 'Phase1a' })) {
+      if (promised === null || above(ballotOf(ctx.node.proposer), promised, this.cfg.rules.ballotLess)) break;
+    }
+    // A fresh timeout for this ballot: it is not abandoned before it has had time to win.
+    this.armElection(ctx);
+  }
+
+  onTimer(ctx: HostContext<MultiPaxosServer, MultiPaxosServerEvent>, timer: string): void {
+    if (timer === 'election') {
+      if (leads(this.cfg, ctx.node)) this.armElection(ctx);
+      else this.campaign(ctx);
+      return;
+    }
+    if (timer !== 'heartbeat' || !leads(this.cfg, ctx.node)) return;
+    // The leader's own replica executes what it proposed, or the leader takes a new ballot that decides it again.
+    const node = ctx.node;
+    const length = node.replica.log.length;
+    if (node.proposer.proposals.length <= length || length !== this.lastLength) {
+      this.lastLength = length;
+      this.lastProgress = ctx.now();
+    } else if (ctx.now() - this.lastProgress >= this.retryMs) {
+      this.campaign(ctx);
+      return;
+    }
+    ctx.setTimer('heartbeat', this.options.timing.heartbeatMs);
+  }
+
+  onMessage(ctx: HostContext<MultiPaxosServer, MultiPaxosServerEvent>, message: MultiPaxosMessage): void {
+    ctx.step({ type: 'Receive', message });
+    // An Accept (or a Prepare) that our acceptor took is from the proposer of the current ballot: it is
+    // alive, or winning, so this server puts off a campaign of its own.
+    if ((message.type === 'Accept' || message.type === 'Prepare') && message.source !== ctx.node.id) {
+      const promised = ctx.node.acceptor.promised;
+      if (promised !== null && promised.round === message.ballot.round && promised.proposer === message.ballot.proposer) this.armElection(ctx);
+    }
+  }
+
+  onClientCommand(ctx: HostContext<MultiPaxosServer, MultiPaxosServerEvent>, command: string) {
+    const node = ctx.node;
+    if (leads(this.cfg, node)) {
+      // Propose is not enabled for a command already proposed in this ballot: it is on its way.
+      if (ctx.step({ type: 'Propose', command }) || node.proposer.proposals.includes(command)) return { taken: true as const };
+      return { taken: false as const };
+    }
+    if (node.proposer.phase === 'Phase1' && !supersededAt(this.cfg, node)) {
+      if (!this.queued.includes(command) && this.queued.length < MAX_QUEUED) this.queued.push(command);
+      return { taken: true as const };
+    }
+    return { taken: false as const, leaderHint: leaderHint(node) };
+  }
+
+  afterStep(ctx: HostContext<MultiPaxosServer, MultiPaxosServerEvent>, taken: MultiPaxosStep): void {
+    if (taken.action !== 'HandlePromise' || ctx.node.proposer.phase !== 'Phase1') return;
+    if (!ctx.step({ type: 'BecomeLeader' })) return;
+    const queued = this.queued;
+    this.queued = [];
+    for (const command of queued) ctx.step({ type: 'Propose', command });
+    this.nowLeading(ctx);
+  }
+}
+
+export function createMultiPaxosSystem(options: SystemOptions): SystemDefinition<MultiPaxosServer, MultiPaxosMessage, MultiPaxosServerEvent> {
+  const cfg = multiPaxosSystemConfig(options.nodes, options.mutant);
+  const servers = cfg.proposers.map(String);
+  /** The step that made each state: the monitor's way to see what a step did without comparing whole logs. */
+  const madeBy = new WeakMap<MultiPaxosServer, MultiPaxosStep>();
+  return {
+    protocol: 'multipaxos',
+    servers,
+    initialNode: (id) => initialServer(Number(id)),
+    reduce: (node, event) => {
+      const step = multiPaxosReduce(cfg, node, event);
+      if (step !== undefined) madeBy.set(step.node, step);
+      return step;
+    },
+    destinations: (m) => [String(m.dest)],
+    stable: (node) => node,
+    recover: (id, stable) => {
+      const s = stable as MultiPaxosServer;
+      return { node: { id: Number(id), proposer: s.proposer, acceptor: s.acceptor, replica: s.replica }, restart: { type: 'Restart' } };
+    },
+    committed: (node) => ({ length: node.replica.log.length, entry: (k) => node.replica.log[k] }),
+    isNoop: (entry) => entry === NOOP,
+    leading: (node) => (leads(cfg, node) ? node.proposer.round : undefined),
+    logState: (node) => ({
+      round: node.proposer.round,
+      phase: node.proposer.phase,
+      proposals: node.proposer.proposals.length,
+      acks: node.proposer.acks.length,
+      promised: node.acceptor.promised === null ? null : `${node.acceptor.promised.round}.${node.acceptor.promised.proposer}`,
+      accepted: node.acceptor.accepted.length,
+      log: node.replica.log.length,
+      pending: node.replica.pending.length,
+    }),
+    policy: () => new MultiPaxosPolicy(cfg, options),
+    monitor: () => multiPaxosMonitor(cfg, (node) => madeBy.get(node)),
+  };
+}
+
+export const multiPaxosSystem: SystemProtocol = {
+  name: 'multipaxos',
+  minNodes: 1,
+  defaultNodes: 5,
+  crashes: true,
+  model: 'kv',
+  create: createMultiPaxosSystem,
+};
