@@ -1,0 +1,292 @@
+// The linearizability checker: is there one order of the operations, each taking effect at an
+// instant between its invocation and its completion, that the sequential model accepts?
+//
+// Linearizability is compositional (Herlihy & Wing's locality, Porcupine's P-compositionality):
+// a history of independent keys is linearizable exactly when each key's is, so each key is
+// searched on its own. A failing key is shrunk to a few operations that cannot be linearized,
+// and reported with the longest linearization the search reached.
+
+import { InputError, UserError } from '../core/errors.ts';
+import { canonical, pairOperations, showValue } from './history.ts';
+import type { HistoryEvent, PairedOp } from './history.ts';
+import { compile, prune } from './models.ts';
+import type { Kind, ModelOp } from './models.ts';
+import { search } from './search.ts';
+
+export type ModelName = 'register' | 'kv';
+export const MODEL_NAMES: readonly ModelName[] = ['register', 'kv'];
+
+export interface Operation {
+  /** the invocation's place among all invocations, from 0 */
+  readonly id: number;
+  readonly process: number | string;
+  readonly f: string;
+  /** '' for a history without keys */
+  readonly key: string;
+  /** what was asked: a write's value, a cas's [from to]; null for reads */
+  readonly input: unknown;
+  /** what came back: a read's value, true for a cas that swapped; null otherwise, and for info */
+  readonly output: unknown;
+  /** positions of invocation and completion among the events: the real-time order */
+  readonly call: number;
+  /** Infinity for info */
+  readonly ret: number;
+  readonly status: 'ok' | 'info';
+  readonly invokeLine?: number;
+  readonly completeLine?: number;
+}
+
+export interface KeyResult {
+  readonly key: string;
+  readonly ok: boolean;
+  readonly operations: number;
+  /** on failure: operations that cannot be linearized, in invocation order; without any one of them (letting it take effect at any time after its invocation, or never) the rest can be */
+  readonly minimal?: Operation[];
+  /** on failure: false if the shrinking ran out of time before the set was that small */
+  readonly minimalComplete?: boolean;
+  /** on failure: the longest linearization the search found, in linearization order */
+  readonly longestPrefix?: Operation[];
+  /** the search gave up at the timeout: no verdict */
+  readonly timedOut?: boolean;
+}
+
+export interface LinResult {
+  readonly ok: boolean;
+  readonly operations: number;
+  readonly keys: KeyResult[];
+  /** the first key (in order of first invocation) that is not linearizable */
+  readonly failing?: KeyResult;
+  /** some key was not decided before the timeout */
+  readonly timedOut?: boolean;
+  readonly stats: { readonly statesExplored: number; readonly ms?: never };
+}
+
+export interface CheckOptions {
+  /** give up (timedOut, no verdict) after this long; default: never */
+  readonly timeoutMs?: number;
+  /** time for shrinking each failing key; default 2000 */
+  readonly shrinkMs?: number;
+  /** the history's file, for error messages */
+  readonly file?: string;
+}
+
+const KINDS: Record<ModelName, Record<string, Kind>> = {
+  register: { read: 'read', write: 'write', cas: 'cas' },
+  kv: { get: 'read', read: 'read', put: 'write', write: 'write', delete: 'delete', append: 'append', cas: 'cas' },
+};
+
+const KNOWN: Record<ModelName, string> = {
+  register: 'the register model knows read, write and cas (get, put, delete and append are for --model kv)',
+  kv: 'the kv model knows get (or read), put (or write), delete, append and cas',
+};
+
+export function checkHistory(events: readonly HistoryEvent[], model: ModelName, options: CheckOptions = {}): LinResult {
+  const { ops, modelOps } = operations(pairOperations(events, options.file), requireModel(model), options.file);
+
+  // Keys in order of their first invocation.
+  const byKey = new Map<string, number[]>();
+  ops.forEach((o, i) => {
+    const list = byKey.get(o.key);
+    if (list === undefined) byKey.set(o.key, [i]);
+    else list.push(i);
+  });
+
+  const deadline = options.timeoutMs !== undefined ? performance.now() + options.timeoutMs : Infinity;
+  const keys: KeyResult[] = [];
+  let statesExplored = 0;
+  for (const [key, indices] of byKey) {
+    const keyOps = indices.map((i) => ops[i]);
+    const keyModel = indices.map((i) => modelOps[i]);
+    const kept = prune(model, keyModel);
+    const started = performance.now();
+    const outcome = search(compile(model, kept.map((i) => keyModel[i])), deadline);
+    const searchMs = performance.now() - started;
+    statesExplored += outcome.states;
+    if (outcome.verdict === 'ok') keys.push({ key, ok: true, operations: keyOps.length });
+    else if (outcome.verdict === 'timeout') keys.push({ key, ok: false, operations: keyOps.length, timedOut: true });
+    else {
+      const { minimal, complete } = shrink(model, keyOps, keyModel, options.shrinkMs ?? 2000, searchMs);
+      keys.push({
+        key,
+        ok: false,
+        operations: keyOps.length,
+        minimal,
+        minimalComplete: complete,
+        longestPrefix: outcome.longest.map((j) => keyOps[kept[j]]),
+      });
+    }
+  }
+  const failing = keys.find((k) => !k.ok && !k.timedOut);
+  const timedOut = keys.some((k) => k.timedOut === true);
+  return {
+    ok: keys.every((k) => k.ok),
+    operations: ops.length,
+    keys,
+    ...(failing !== undefined ? { failing } : {}),
+    ...(timedOut ? { timedOut } : {}),
+    stats: { statesExplored },
+  };
+}
+
+function requireModel(model: string): ModelName {
+  if (!MODEL_NAMES.includes(model as ModelName)) throw new UserError(`no model "${model}": choose one of ${MODEL_NAMES.join(', ')}`);
+  return model as ModelName;
+}
+
+/** The operations a history's events make, as the model checks them (failed ones and info reads left out). */
+export function historyOperations(events: readonly HistoryEvent[], model: ModelName, file?: string): Operation[] {
+  return operations(pairOperations(events, file), requireModel(model), file).ops;
+}
+
+/** The operations the model checks: failed ones did not happen, and an info read constrains nothing. */
+function operations(paired: readonly PairedOp[], model: ModelName, file: string | undefined): { ops: Operation[]; modelOps: ModelOp[] } {
+  const ops: Operation[] = [];
+  const modelOps: ModelOp[] = [];
+  for (const p of paired) {
+    const bad = (detail: string): never => {
+      throw new InputError(file ?? 'history', p.invokeLine, p.invokeLine === undefined ? `operation ${p.id + 1}: ${detail}` : detail);
+    };
+    const kind = KINDS[model][p.f];
+    if (kind === undefined) bad(`f is ${JSON.stringify(p.f)}: ${KNOWN[model]}`);
+    if (p.status === 'fail') continue;
+    if (p.status === 'info' && kind === 'read') continue;
+    const info = p.status === 'info';
+    // One value as the model compares it: register values exactly (1 is not "1"), kv values as strings.
+    const val = (v: unknown, what: string): string => {
+      if (model === 'register') return canonical(v);
+      if (typeof v === 'string') return v;
+      if (typeof v === 'number') return String(v);
+      if (v === null && what !== 'value') return '';
+      return bad(`${what} is ${showValue(v)}: the kv model's values are strings`);
+    };
+    let input: unknown = null;
+    let output: unknown = null;
+    let mop: ModelOp;
+    const base = { call: p.call, ret: p.ret, info };
+    switch (kind) {
+      case 'read': {
+        output = model === 'kv' && p.completeValue === null ? '' : (p.completeValue ?? null);
+        mop = { kind, value: val(p.completeValue ?? null, 'the value read'), ...base };
+        break;
+      }
+      case 'write':
+      case 'append':
+        input = p.invokeValue ?? null;
+        mop = { kind, value: val(input, 'value'), ...base };
+        break;
+      case 'delete':
+        mop = { kind, value: '', ...base };
+        break;
+      case 'cas': {
+        const v = p.invokeValue;
+        if (!Array.isArray(v) || v.length !== 2) bad(`the cas value is ${showValue(v)}: it must be [from to]`);
+        const [from, to] = v as unknown[];
+        input = [from, to];
+        output = info ? null : true;
+        mop = { kind, value: val(from, 'cas from'), to: val(to, 'cas to'), ...base };
+        break;
+      }
+    }
+    ops.push({
+      id: p.id,
+      process: p.process,
+      f: p.f,
+      key: p.key,
+      input,
+      output,
+      call: p.call,
+      ret: p.ret,
+      status: info ? 'info' : 'ok',
+      ...(p.invokeLine !== undefined ? { invokeLine: p.invokeLine } : {}),
+      ...(p.completeLine !== undefined ? { completeLine: p.completeLine } : {}),
+    });
+    modelOps.push(mop!);
+  }
+  return { ops, modelOps };
+}
+
+/**
+ * A small set of operations that cannot be linearized. Taking an operation out of the set relaxes
+ * it: a read is dropped, an update becomes an info one (it may take effect at any time after its
+ * invocation, or never). Relaxing never turns a linearizable history into one that is not, so
+ * the failure is monotone in the set: searches narrow it to the shortest failing window of
+ * operations, and removing chunks, then single operations (ddmin), ends with a set from which
+ * no operation can be taken. (Plain removal would not do: without the write of 1, a read of 1 fails on its own,
+ * and the report would blame an innocent read.) The set fails on its own too, since leaving
+ * the relaxed updates out is one of the ways they may have gone.
+ */
+function shrink(model: ModelName, ops: readonly Operation[], mops: readonly ModelOp[], budgetMs: number, searchMs: number): { minimal: Operation[]; complete: boolean } {
+  const end = performance.now() + budgetMs;
+  const perTest = Math.max(50, 20 * searchMs);
+  let complete = true;
+  const fails = (set: readonly number[]): boolean => {
+    const now = performance.now();
+    if (now >= end) {
+      complete = false;
+      return false;
+    }
+    const inSet = new Uint8Array(mops.length);
+    for (const i of set) inSet[i] = 1;
+    const relaxed: ModelOp[] = [];
+    mops.forEach((m, i) => {
+      if (m.info || inSet[i]) relaxed.push(m);
+      else if (m.kind !== 'read') relaxed.push({ ...m, ret: Infinity, info: true });
+    });
+    const verdict = search(compile(model, prune(model, relaxed).map((i) => relaxed[i])), Math.min(end, now + perTest)).verdict;
+    if (verdict === 'timeout') complete = false;
+    return verdict === 'fail';
+  };
+
+  // The info operations are relaxed already; the set is drawn from the ok ones, in invocation order.
+  let set = mops.flatMap((m, i) => (m.info ? [] : [i]));
+  // A test with few operations in the set is quick, whether it passes or fails; one that fails
+  // with many is an exhaustive search. So first the latest start that still fails, galloping
+  // back from the end, then the earliest end, galloping on from the start, then ddmin.
+  let good = 0; // fails(set.slice(good)) is known
+  let bad = set.length;
+  for (let step = 1; ; step *= 2) {
+    const probe = set.length - step;
+    if (probe <= 0) break;
+    if (fails(set.slice(probe))) {
+      good = probe;
+      break;
+    }
+    bad = probe;
+  }
+  while (bad - good > 1) {
+    const mid = (good + bad) >>> 1;
+    if (fails(set.slice(mid))) good = mid;
+    else bad = mid;
+  }
+  set = set.slice(good);
+  let fine = 0; // fails(set.slice(0, fine)) is known not to hold; set.slice(0, enough) fails
+  let enough = set.length;
+  for (let step = 1; step < set.length; step *= 2) {
+    if (fails(set.slice(0, step))) {
+      enough = step;
+      break;
+    }
+    fine = step;
+  }
+  while (enough - fine > 1) {
+    const mid = (fine + enough) >>> 1;
+    if (fails(set.slice(0, mid))) enough = mid;
+    else fine = mid;
+  }
+  set = set.slice(0, enough);
+
+  for (let size = Math.max(1, Math.ceil(set.length / 2)); ; size = Math.max(1, Math.ceil(size / 2))) {
+    for (let i = set.length; i > 0; ) {
+      if (performance.now() >= end) {
+        complete = false;
+        break;
+      }
+      const from = Math.max(0, i - size);
+      const candidate = [...set.slice(0, from), ...set.slice(i)];
+      if (candidate.length > 0 && fails(candidate)) set = candidate;
+      i = from;
+    }
+    if (size === 1) break;
+  }
+  return { minimal: set.map((i) => ops[i]), complete };
+}

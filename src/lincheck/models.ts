@@ -1,0 +1,147 @@
+// The sequential models, compiled for the search: each operation becomes a kind and one or two
+// interned values, and a state is a small integer, so the memo compares numbers.
+//
+//   register  one value, initially nil: read returns it, write sets it, cas [from to] swaps it.
+//   kv        one string per key, initially "" (a key never written reads as "", as 6.824's kv
+//             service): get|read, put|write, delete (back to ""), append, cas [from to].
+
+import type { Problem } from './search.ts';
+
+export type Kind = 'read' | 'write' | 'cas' | 'append' | 'delete';
+
+/** An operation as the search needs it. For cas, value is `from` and to is `to`. */
+export interface ModelOp {
+  readonly kind: Kind;
+  readonly value: string; // register: canonical() of the value; kv: the string itself
+  readonly to?: string;
+  readonly call: number;
+  readonly ret: number;
+  /** never returned: may take effect after its call, or never */
+  readonly info: boolean;
+}
+
+const READ = 0;
+const WRITE = 1;
+const CAS = 2;
+const APPEND = 3;
+const DELETE = 4;
+const CODES: Record<Kind, number> = { read: READ, write: WRITE, cas: CAS, append: APPEND, delete: DELETE };
+
+/** Register: nil; kv: "". */
+export function initialValue(model: 'register' | 'kv'): string {
+  return model === 'register' ? 'nil' : '';
+}
+
+/**
+ * An info update whose written value no operation ever observes (no read returns it, no cas
+ * expects it; for kv, it is in no string read) changes nothing anyone sees, and can be left out:
+ * any linearization with it is one without it once the info cas it let slip are moved to the
+ * end. Dropping them keeps the search from trying every subset of such writes. Returns the
+ * indices of the operations kept.
+ */
+export function prune(model: 'register' | 'kv', ops: readonly ModelOp[]): number[] {
+  const all = ops.map((_, i) => i);
+  if (!ops.some((o) => o.info && o.kind !== 'read')) return all;
+  const observed = new Set<string>();
+  for (const o of ops) if (o.kind === 'read' || o.kind === 'cas') observed.add(o.value);
+  const seen =
+    model === 'register'
+      ? (v: string) => observed.has(v)
+      : (v: string) => {
+          if (v === '' || observed.has(v)) return true;
+          for (const s of observed) if (s.includes(v)) return true;
+          return false;
+        };
+  return all.filter((i) => {
+    const o = ops[i];
+    if (!o.info) return true;
+    if (o.kind === 'append' && o.value === '') return false; // appends nothing
+    if (o.kind === 'write' || o.kind === 'append') return seen(o.value);
+    if (o.kind === 'cas') return seen(o.to as string);
+    return o.kind === 'delete';
+  });
+}
+
+/** The search's view of a model over these operations. */
+export function compile(model: 'register' | 'kv', ops: readonly ModelOp[]): Problem {
+  const n = ops.length;
+  const ids = new Map<string, number>();
+  const strings: string[] = [];
+  const intern = (s: string) => {
+    let id = ids.get(s);
+    if (id === undefined) {
+      id = strings.length;
+      ids.set(s, id);
+      strings.push(s);
+    }
+    return id;
+  };
+  const init = intern(initialValue(model));
+  const kind = new Uint8Array(n);
+  const a = new Int32Array(n);
+  const b = new Int32Array(n);
+  const call = new Float64Array(n);
+  const ret = new Float64Array(n);
+  const info = new Uint8Array(n);
+  const observes = new Uint8Array(n);
+  const clears = new Uint8Array(n);
+  ops.forEach((o, i) => {
+    clears[i] = o.kind === 'read' || o.kind === 'cas' ? 1 : 0;
+    observes[i] = clears[i] || (model === 'kv' && o.kind === 'append') ? 1 : 0;
+    kind[i] = CODES[o.kind];
+    a[i] = o.kind === 'delete' ? init : intern(o.value);
+    b[i] = o.to !== undefined ? intern(o.to) : -1;
+    call[i] = o.call;
+    ret[i] = o.ret;
+    info[i] = o.info ? 1 : 0;
+  });
+  // An info update is worth linearizing only if some observer not yet linearized (a read or cas)
+  // may see what it leaves: the same value for a register, a value starting with it for kv,
+  // where only appends may come between (see search.ts). By state id, the observers that could.
+  const observers: number[] = [];
+  ops.forEach((o, i) => {
+    if (o.kind === 'read' || o.kind === 'cas') observers.push(i);
+  });
+  const watchers: (Int32Array | undefined)[] = [];
+  const watchersOf = (t: number): Int32Array => {
+    let w = watchers[t];
+    if (w === undefined) {
+      const str = strings[t];
+      w = Int32Array.from(observers.filter((j) => (model === 'kv' ? strings[a[j]].startsWith(str) : a[j] === t)));
+      watchers[t] = w;
+    }
+    return w;
+  };
+  const awaited = (t: number, linearized: Uint32Array): boolean => {
+    for (const j of watchersOf(t)) if ((linearized[j >>> 5] & (1 << (j & 31))) === 0) return true;
+    return false;
+  };
+  const effect = (s: number, i: number): number => {
+    // The state after operation i in state s, or -1 if it cannot happen there.
+    switch (kind[i]) {
+      case READ:
+        return a[i] === s ? s : -1;
+      case WRITE:
+      case DELETE:
+        return a[i];
+      case CAS:
+        // An info cas that did not match changed nothing: the same as one that never happened,
+        // which the search covers by leaving it out.
+        return s === a[i] ? b[i] : -1;
+      default:
+        return intern(strings[s] + strings[a[i]]);
+    }
+  };
+  // Identical info operations, by invocation: each waits for the one before it.
+  const twin = new Int32Array(n).fill(-1);
+  const lastLike = new Map<string, number>();
+  [...ops.keys()]
+    .filter((i) => ops[i].info)
+    .sort((x, y) => ops[x].call - ops[y].call)
+    .forEach((i) => {
+      const like = `${ops[i].kind} ${JSON.stringify(ops[i].value)} ${JSON.stringify(ops[i].to ?? null)}`;
+      twin[i] = lastLike.get(like) ?? -1;
+      lastLike.set(like, i);
+    });
+  return { n, call, ret, info, observes, clears, twin, init, step: effect, awaited };
+}
