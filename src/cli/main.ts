@@ -8,6 +8,7 @@ import { EXIT_USAGE, UserError } from '../core/errors.ts';
 import { conformCommand } from './commands/conform.ts';
 import { exploreCommand } from './commands/explore.ts';
 import { gateCommand } from './commands/gate.ts';
+import { lincheckCommand } from './commands/lincheck.ts';
 import { mutantsCommand } from './commands/mutants.ts';
 import { setupCommand } from './commands/setup.ts';
 import { simulateCommand } from './commands/simulate.ts';
@@ -31,6 +32,7 @@ usage:
                                                      the protocol as a system (clients, a key-value store, a
                                                      hostile network) in the deterministic simulator
   consensus-lab gate [protocol...]                   all of it, for CI (--junit FILE for JUnit XML)
+  consensus-lab lincheck <history> --model M         is a Jepsen history linearizable? (M: register or kv; --html FILE)
 
 options: --json (one JSON object on stdout), --quiet (no progress), --workers N, --timeout S,
          --mutant NAME (explore/conform/mutants: a seeded bug), --help
@@ -86,6 +88,7 @@ const COMMANDS: Record<string, Command> = {
     options: { model: { type: 'string' }, 'graph-model': { type: 'string' }, junit: { type: 'string' }, workers: { type: 'string' } },
     run: gateCommand,
   },
+  lincheck: { options: { model: { type: 'string' }, html: { type: 'string' }, timeout: { type: 'string' } }, run: lincheckCommand },
 };
 
 export async function main(argv: readonly string[]): Promise<number> {
