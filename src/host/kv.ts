@@ -6,6 +6,7 @@
 // may be in the log twice) is applied once, and the retry gets the first result (Raft thesis 6.3).
 
 import { match } from 'ts-pattern';
+import { unreachable } from '../core/unreachable.ts';
 
 /** What a client asks the store to do, on string keys and values. */
 export type KvOperation =
@@ -46,11 +47,22 @@ export function encodeCommand(c: KvCommand): string {
 export function decodeCommand(s: string): KvCommand | undefined {
   if (!s.startsWith('[')) return undefined;
   const [client, seq, f, key, a, b] = JSON.parse(s) as [number, number, KvOperation['f'], string, string?, string?];
-  const op = match(f)
-    .with('get', 'delete', (ff) => ({ f: ff, key }) as KvOperation)
-    .with('put', 'append', (ff) => ({ f: ff, key, value: a ?? '' }) as KvOperation)
-    .with('cas', () => ({ f: 'cas', key, from: a ?? '', to: b ?? '' }) as KvOperation)
-    .exhaustive();
+  let op: KvOperation;
+  switch (f) {
+    case 'get':
+    case 'delete':
+      op = { f, key };
+      break;
+    case 'put':
+    case 'append':
+      op = { f, key, value: a ?? '' };
+      break;
+    case 'cas':
+      op = { f, key, from: a ?? '', to: b ?? '' };
+      break;
+    default:
+      return unreachable(f);
+  }
   return { client, seq, op };
 }
 
@@ -79,13 +91,25 @@ export class KvStore {
   private execute(op: KvOperation): KvResult {
     // A key never written reads as the empty string, as in 6.824's key-value service.
     const current = this.data.get(op.key) ?? '';
-    return match(op)
-      .with({ f: 'get' }, () => ({ ok: true, value: current }))
-      .with({ f: 'put' }, (o) => (this.data.set(o.key, o.value), { ok: true }))
-      .with({ f: 'delete' }, (o) => (this.data.delete(o.key), { ok: true }))
-      .with({ f: 'append' }, (o) => (this.data.set(o.key, current + o.value), { ok: true }))
-      .with({ f: 'cas' }, (o) => (current === o.from ? (this.data.set(o.key, o.to), { ok: true }) : { ok: false }))
-      .exhaustive();
+    switch (op.f) {
+      case 'get':
+        return { ok: true, value: current };
+      case 'put':
+        this.data.set(op.key, op.value);
+        return { ok: true };
+      case 'delete':
+        this.data.delete(op.key);
+        return { ok: true };
+      case 'append':
+        this.data.set(op.key, current + op.value);
+        return { ok: true };
+      case 'cas':
+        if (current !== op.from) return { ok: false };
+        this.data.set(op.key, op.to);
+        return { ok: true };
+      default:
+        return unreachable(op);
+    }
   }
 
   /** The result of a client's command, if it is the last one the store applied for that client. */

@@ -3,7 +3,7 @@
 // 5.2), when a leader sends AppendEntries and advances its commit index, what a client command
 // becomes, and what is on stable storage (currentTerm, votedFor, log: Raft figure 2).
 
-import { match } from 'ts-pattern';
+import { unreachable } from '../core/unreachable.ts';
 import { drawDelay } from '../host/system.ts';
 import type { SystemOptions, SystemProtocol } from '../host/system.ts';
 import type { HostContext, HostPolicy, NodeId, ReducerStep, SystemDefinition } from '../host/types.ts';
@@ -34,19 +34,35 @@ export function raftReduce(cfg: RaftConfig, node: RaftNode, event: RaftEvent): R
   const t = step(cfg, node, event);
   if (t === undefined) return undefined;
   const i = node.id;
-  const [action, params] = match(event)
-    .with({ type: 'Receive' }, ({ message }) => [HANDLER[message.type], { i, j: message.source }] as const)
-    .with({ type: 'ClientRequest' }, ({ value }) => ['ClientRequest', { i, v: value }] as const)
-    .with({ type: 'AppendEntries' }, ({ to }) => ['AppendEntries', { i, j: to }] as const)
-    .with({ type: 'Timeout' }, { type: 'BecomeLeader' }, { type: 'AdvanceCommitIndex' }, { type: 'Restart' }, (e) => [e.type, { i }] as const)
-    .exhaustive();
-  return { node: t.node, sent: t.sent, action, params, ...(event.type === 'Receive' && { received: event.message }) };
+  // A switch, not ts-pattern's match: this runs at every step of every simulation, and the
+  // compiler still checks that every event is named (the default is unreachable).
+  switch (event.type) {
+    case 'Receive':
+      return { node: t.node, sent: t.sent, action: HANDLER[event.message.type], params: { i, j: event.message.source }, received: event.message };
+    case 'ClientRequest':
+      return { node: t.node, sent: t.sent, action: 'ClientRequest', params: { i, v: event.value } };
+    case 'AppendEntries':
+      return { node: t.node, sent: t.sent, action: 'AppendEntries', params: { i, j: event.to } };
+    case 'Timeout':
+    case 'BecomeLeader':
+    case 'AdvanceCommitIndex':
+    case 'Restart':
+      return { node: t.node, sent: t.sent, action: event.type, params: { i } };
+    default:
+      return unreachable(event);
+  }
 }
 
 /** What a Raft server does when, beyond what the spec says it may do. */
 class RaftPolicy implements HostPolicy<RaftNode, RaftMessage, RaftEvent> {
   /** Who sent the last AppendEntries of our term: where clients are sent. */
   private leader: NodeId | undefined;
+  /**
+   * As leader, when the request to each follower still unanswered was sent: one request at a
+   * time per follower, each answer sending the next (etcd-raft's probe state), so that
+   * heartbeats do not start a second stream to a follower that is catching up.
+   */
+  private readonly inflight = new Map<NodeId, number>();
 
   constructor(
     private readonly cfg: RaftConfig,
@@ -62,7 +78,13 @@ class RaftPolicy implements HostPolicy<RaftNode, RaftMessage, RaftEvent> {
   }
 
   private replicate(ctx: HostContext<RaftNode, RaftEvent>, to: NodeId): void {
-    ctx.step({ type: 'AppendEntries', to });
+    if (ctx.step({ type: 'AppendEntries', to })) this.inflight.set(to, ctx.now());
+  }
+
+  /** A heartbeat or a new entry: sent unless a request to the follower is on its way (and not so long that it was lost). */
+  private replicateIfIdle(ctx: HostContext<RaftNode, RaftEvent>, to: NodeId): void {
+    const sent = this.inflight.get(to);
+    if (sent === undefined || ctx.now() - sent >= 2 * this.options.timing.heartbeatMs) this.replicate(ctx, to);
   }
 
   onTimer(ctx: HostContext<RaftNode, RaftEvent>, timer: string): void {
@@ -70,7 +92,7 @@ class RaftPolicy implements HostPolicy<RaftNode, RaftMessage, RaftEvent> {
       if (ctx.node.role !== 'Leader') ctx.step({ type: 'Timeout' });
       this.resetElectionTimer(ctx);
     } else if (timer === 'heartbeat' && ctx.node.role === 'Leader') {
-      for (const j of this.cfg.servers) if (j !== ctx.id) this.replicate(ctx, j);
+      for (const j of this.cfg.servers) if (j !== ctx.id) this.replicateIfIdle(ctx, j);
       ctx.setTimer('heartbeat', this.options.timing.heartbeatMs);
     }
   }
@@ -102,6 +124,7 @@ class RaftPolicy implements HostPolicy<RaftNode, RaftMessage, RaftEvent> {
     if (node.role === 'Candidate') {
       if (ctx.step({ type: 'BecomeLeader' })) {
         this.leader = ctx.id;
+        this.inflight.clear();
         // Raft 8: a new leader commits entries of earlier terms only with one of its own (5.4.2), so it
         // appends a no-op at once rather than wait for a client.
         ctx.step({ type: 'ClientRequest', value: NOOP });
@@ -112,18 +135,15 @@ class RaftPolicy implements HostPolicy<RaftNode, RaftMessage, RaftEvent> {
     }
     if (node.role !== 'Leader') return;
     while (ctx.step({ type: 'AdvanceCommitIndex' }));
-    match(taken.action)
-      // A new entry goes at once to the followers that were up to date.
-      .with('ClientRequest', () => {
-        for (const j of this.cfg.servers) if (j !== ctx.id && ctx.node.nextIndex[j] === ctx.node.log.length) this.replicate(ctx, j);
-      })
+    // A new entry goes at once to the followers that were up to date.
+    if (taken.action === 'ClientRequest') {
+      for (const j of this.cfg.servers) if (j !== ctx.id && ctx.node.nextIndex[j] === ctx.node.log.length) this.replicateIfIdle(ctx, j);
+    } else if (taken.action === 'HandleAppendEntriesResponse') {
       // The follower's answer: the next entry it lacks, or the one before the entry it refused.
-      .with('HandleAppendEntriesResponse', () => {
-        const m = taken.received as Extract<RaftMessage, { type: 'AppendEntriesResponse' }>;
-        if (m.term !== ctx.node.currentTerm) return;
-        if (!m.success || ctx.node.nextIndex[m.source] <= ctx.node.log.length) this.replicate(ctx, m.source);
-      })
-      .otherwise(() => undefined);
+      const m = taken.received as Extract<RaftMessage, { type: 'AppendEntriesResponse' }>;
+      if (m.term !== ctx.node.currentTerm || !this.inflight.delete(m.source)) return;
+      if (!m.success || ctx.node.nextIndex[m.source] <= ctx.node.log.length) this.replicate(ctx, m.source);
+    }
   }
 }
 

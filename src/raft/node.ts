@@ -5,7 +5,7 @@
 // One function per action of specs/raft/Raft.tla, with the same name, in the same order.
 // Each returns undefined where the action is not enabled.
 
-import { match } from 'ts-pattern';
+import { unreachable } from '../core/unreachable.ts';
 import { nextRole } from './roles.ts';
 import type {
   AppendEntriesRequest,
@@ -254,25 +254,43 @@ export function Restart(cfg: RaftConfig, node: RaftNode): Transition {
 
 // ---- the reducer ------------------------------------------------------------------------------
 
+// The dispatchers are switches, not ts-pattern's match: they run at every step of every
+// simulation, and a switch over the union is as exhaustive (the default is unreachable).
+
 /** A message arriving at its destination: the handler of its kind. */
 export function receive(cfg: RaftConfig, node: RaftNode, message: RaftMessage): Transition {
-  return match(message)
-    .with({ type: 'RequestVoteRequest' }, (m) => HandleRequestVoteRequest(cfg, node, m))
-    .with({ type: 'RequestVoteResponse' }, (m) => HandleRequestVoteResponse(cfg, node, m))
-    .with({ type: 'AppendEntriesRequest' }, (m) => HandleAppendEntriesRequest(cfg, node, m))
-    .with({ type: 'AppendEntriesResponse' }, (m) => HandleAppendEntriesResponse(cfg, node, m))
-    .exhaustive();
+  switch (message.type) {
+    case 'RequestVoteRequest':
+      return HandleRequestVoteRequest(cfg, node, message);
+    case 'RequestVoteResponse':
+      return HandleRequestVoteResponse(cfg, node, message);
+    case 'AppendEntriesRequest':
+      return HandleAppendEntriesRequest(cfg, node, message);
+    case 'AppendEntriesResponse':
+      return HandleAppendEntriesResponse(cfg, node, message);
+    default:
+      return unreachable(message);
+  }
 }
 
 /** The reducer: what `event` does to `node`; undefined if it is not enabled. */
 export function step(cfg: RaftConfig, node: RaftNode, event: RaftEvent): Transition | undefined {
-  return match(event)
-    .with({ type: 'Timeout' }, () => Timeout(cfg, node))
-    .with({ type: 'Receive' }, ({ message }) => receive(cfg, node, message))
-    .with({ type: 'BecomeLeader' }, () => BecomeLeader(cfg, node))
-    .with({ type: 'ClientRequest' }, ({ value }) => ClientRequest(cfg, node, value))
-    .with({ type: 'AppendEntries' }, ({ to }) => AppendEntries(cfg, node, to))
-    .with({ type: 'AdvanceCommitIndex' }, () => AdvanceCommitIndex(cfg, node))
-    .with({ type: 'Restart' }, () => Restart(cfg, node))
-    .exhaustive();
+  switch (event.type) {
+    case 'Timeout':
+      return Timeout(cfg, node);
+    case 'Receive':
+      return receive(cfg, node, event.message);
+    case 'BecomeLeader':
+      return BecomeLeader(cfg, node);
+    case 'ClientRequest':
+      return ClientRequest(cfg, node, event.value);
+    case 'AppendEntries':
+      return AppendEntries(cfg, node, event.to);
+    case 'AdvanceCommitIndex':
+      return AdvanceCommitIndex(cfg, node);
+    case 'Restart':
+      return Restart(cfg, node);
+    default:
+      return unreachable(event);
+  }
 }
