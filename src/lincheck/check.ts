@@ -210,21 +210,19 @@ function operations(paired: readonly PairedOp[], model: ModelName, file: string 
  * it: a read is dropped, an update becomes an info one (it may take effect at any time after its
  * invocation, or never). Relaxing never turns a linearizable history into one that is not, so
  * the failure is monotone in the set: searches narrow it to the shortest failing window of
- * operations, and removing chunks, then single operations (ddmin), ends with a set from which
- * no operation can be taken. (Plain removal would not do: without the write of 1, a read of 1 fails on its own,
+ * operations, then pick from it, one at a time, the operations the failure needs, ending with a
+ * set from which no operation can be taken. (Plain removal would not do: without the write of 1, a read of 1 fails on its own,
  * and the report would blame an innocent read.) The set fails on its own too, since leaving
  * the relaxed updates out is one of the ways they may have gone.
  */
 function shrink(model: ModelName, ops: readonly Operation[], mops: readonly ModelOp[], budgetMs: number, searchMs: number): { minimal: Operation[]; complete: boolean } {
   const end = performance.now() + budgetMs;
-  const perTest = Math.max(50, 20 * searchMs);
+  const perTest = Math.max(200, 10 * searchMs);
   let complete = true;
-  const fails = (set: readonly number[]): boolean => {
+  /** Does the key fail with these operations as they are and the others relaxed? undefined: no answer in time. */
+  const test = (set: readonly number[]): boolean | undefined => {
     const now = performance.now();
-    if (now >= end) {
-      complete = false;
-      return false;
-    }
+    if (now >= end) return undefined;
     const inSet = new Uint8Array(mops.length);
     for (const i of set) inSet[i] = 1;
     const relaxed: ModelOp[] = [];
@@ -233,60 +231,83 @@ function shrink(model: ModelName, ops: readonly Operation[], mops: readonly Mode
       else if (m.kind !== 'read') relaxed.push({ ...m, ret: Infinity, info: true });
     });
     const verdict = search(compile(model, prune(model, relaxed).map((i) => relaxed[i])), Math.min(end, now + perTest)).verdict;
-    if (verdict === 'timeout') complete = false;
-    return verdict === 'fail';
+    return verdict === 'timeout' ? undefined : verdict === 'fail';
+  };
+  const fails = (set: readonly number[]) => {
+    const r = test(set);
+    if (r === undefined) complete = false;
+    return r === true;
+  };
+
+  /**
+   * The largest j such that fixed and candidates[j..] fail, given that fixed and all the
+   * candidates do; and whether candidates[j] is then needed (fixed and candidates[j+1..] pass).
+   * Galloping back from the end first, because a test with few operations is quick, whether it
+   * passes or fails, and one that fails with many is an exhaustive search.
+   */
+  const latestStart = (fixed: readonly number[], candidates: readonly number[]): { j: number; needed: boolean } => {
+    let good = 0;
+    let bad = candidates.length;
+    let needed = false;
+    const probe = (j: number) => {
+      const r = test([...fixed, ...candidates.slice(j)]);
+      if (r === undefined) complete = false;
+      if (r === true) good = j;
+      else {
+        bad = j;
+        needed = r === false;
+      }
+      return r === true;
+    };
+    for (let step = 1; candidates.length - step > 0; step *= 2) if (probe(candidates.length - step)) break;
+    while (bad - good > 1) probe((good + bad) >>> 1);
+    return { j: good, needed: needed && bad === good + 1 };
   };
 
   // The info operations are relaxed already; the set is drawn from the ok ones, in invocation order.
   let set = mops.flatMap((m, i) => (m.info ? [] : [i]));
-  // A test with few operations in the set is quick, whether it passes or fails; one that fails
-  // with many is an exhaustive search. So first the latest start that still fails, galloping
-  // back from the end, then the earliest end, galloping on from the start, then ddmin.
-  let good = 0; // fails(set.slice(good)) is known
-  let bad = set.length;
-  for (let step = 1; ; step *= 2) {
-    const probe = set.length - step;
-    if (probe <= 0) break;
-    if (fails(set.slice(probe))) {
-      good = probe;
-      break;
-    }
-    bad = probe;
-  }
-  while (bad - good > 1) {
-    const mid = (good + bad) >>> 1;
-    if (fails(set.slice(mid))) good = mid;
-    else bad = mid;
-  }
-  set = set.slice(good);
-  let fine = 0; // fails(set.slice(0, fine)) is known not to hold; set.slice(0, enough) fails
+  // The failing window: its latest start, then its earliest end.
+  const start = latestStart([], set);
+  set = set.slice(start.j);
+  let fine = 0; // set[0..fine) passes; set[0..enough) fails
   let enough = set.length;
-  for (let step = 1; step < set.length; step *= 2) {
-    if (fails(set.slice(0, step))) {
-      enough = step;
-      break;
-    }
-    fine = step;
-  }
-  while (enough - fine > 1) {
-    const mid = (fine + enough) >>> 1;
-    if (fails(set.slice(0, mid))) enough = mid;
-    else fine = mid;
-  }
+  let lastNeeded = false;
+  const prefix = (k: number) => {
+    const r = test(set.slice(0, k));
+    if (r === undefined) complete = false;
+    if (r === true) enough = k;
+    else fine = k;
+    if (enough === fine + 1) lastNeeded = r === false || lastNeeded;
+    return r === true;
+  };
+  for (let step = 1; step < set.length; step *= 2) if (prefix(step)) break;
+  while (enough - fine > 1) prefix((fine + enough) >>> 1);
   set = set.slice(0, enough);
 
-  for (let size = Math.max(1, Math.ceil(set.length / 2)); ; size = Math.max(1, Math.ceil(size / 2))) {
-    for (let i = set.length; i > 0; ) {
-      if (performance.now() >= end) {
-        complete = false;
-        break;
-      }
-      const from = Math.max(0, i - size);
-      const candidate = [...set.slice(0, from), ...set.slice(i)];
-      if (candidate.length > 0 && fails(candidate)) set = candidate;
-      i = from;
-    }
-    if (size === 1) break;
+  // Then the operations the failure needs, one by one, each the latest start of what is left
+  // (QuickXplain's idea): each is needed given the others, so the result is 1-minimal.
+  const needed: number[] = [];
+  let rest = set;
+  if (lastNeeded && rest.length > 0) {
+    needed.push(rest[rest.length - 1]);
+    rest = rest.slice(0, -1);
   }
-  return { minimal: set.map((i) => ops[i]), complete };
+  if (start.needed && rest.length > 0 && rest[0] === set[0]) {
+    needed.push(rest[0]);
+    rest = rest.slice(1);
+  }
+  for (;;) {
+    if (performance.now() >= end) {
+      complete = false;
+      needed.push(...rest);
+      break;
+    }
+    // What is needed and what is left fail together; once what is needed fails alone, it is all.
+    if (fails(needed) || rest.length === 0) break;
+    const next = latestStart(needed, rest);
+    needed.push(rest[next.j]);
+    rest = rest.slice(next.j + 1);
+  }
+  needed.sort((x, y) => x - y);
+  return { minimal: needed.map((i) => ops[i]), complete };
 }

@@ -63,6 +63,7 @@ function eventForms(text: string, file: string, format: Format): Form[] {
   return top;
 }
 
+const MAX_DEPTH = 64;
 const DELIMS = new Set(['(', ')', '[', ']', '{', '}', '"', ';']);
 const isSpace = (c: string) => c === ' ' || c === '\t' || c === '\n' || c === '\r' || c === ',' || c === '\f';
 
@@ -147,6 +148,8 @@ function scanForms(text: string, file: string, format: Format): { top: Form[]; c
       const start = i;
       const char = c === '#' ? '#{' : c;
       i += char.length;
+      // Values are compared by recursive functions; no history nests this deep.
+      if (stack.length > MAX_DEPTH) throw new InputError(file, line, `brackets nested more than ${MAX_DEPTH} deep`);
       stack.push({ char, line, start, forms: 0, prefixStart: -1, prefixLine: 0, discards: 0 });
       continue;
     }
@@ -184,6 +187,7 @@ function scanForms(text: string, file: string, format: Format): { top: Form[]; c
     const start = i;
     if (edn && c === '\\') i += 2;
     while (i < n && !isSpace(text[i]) && !DELIMS.has(text[i]) && (edn || text[i] !== ':')) i++;
+    if (i === start) i++; // a character no rule above takes (a ; in JSON): one form of its own, for the parser to refuse
     formDone(start, i, line);
   }
   if (stack.length > 1) {

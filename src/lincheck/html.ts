@@ -89,7 +89,7 @@ export function renderHtml(events: readonly HistoryEvent[], result: LinResult, t
   const verdict = result.ok ? 'linearizable' : result.failing !== undefined ? 'not linearizable' : 'no verdict (timed out)';
   const f = result.failing;
   const summary = f
-    ? `<h2>Key ${esc(keyName(f.key))} is not linearizable</h2>
+    ? `<h2>${f.key === '' ? 'The history (one object, no keys)' : `Key ${esc(f.key)}`} is not linearizable</h2>
 <p>These ${f.minimal!.length} operation${f.minimal!.length === 1 ? '' : 's'} (red) cannot be linearized: no order of them, each taking effect between its invocation and its completion, is one the model allows, even with every other operation of the key taking effect at any time after its invocation, or never.${f.minimalComplete === false ? ' (Shrinking ran out of time: a smaller set may exist.)' : ' Without any one of them, the rest can be.'}</p>
 <table><tr><th>process</th><th>f</th><th>input</th><th>output</th><th>invoke line</th><th>complete line</th></tr>${f.minimal!.map(opRow).join('')}</table>
 <p>The longest linearization the search found (green, numbered in order) has ${f.longestPrefix!.length} of the key's ${f.operations} operations.</p>`
