@@ -18,6 +18,11 @@ EXTENDS Naturals, FiniteSets, Sequences
 \* The servers, the values clients ask to replicate, and a value that is neither.
 CONSTANTS Server, Value, Nil
 
+\* The most entries one AppendEntries request carries.  The models bind it to
+\* 1, the request of Ongaro's raft.tla; a running system sends a batch, so a
+\* follower that is far behind catches up in a few round trips, not one per entry.
+CONSTANT MaxEntries
+
 \* The network: a bag of messages, a function from each message to the number
 \* of copies in flight.  Messages can be delayed, reordered, lost or duplicated.
 VARIABLE messages
@@ -91,7 +96,7 @@ CandidateLogIsUpToDate(i, m) ==
     \/ /\ m.mlastLogTerm = LastTerm(log[i])
        /\ m.mlastLogIndex >= Len(log[i])
 
-\* Raft 5.3: what server i keeps of its log before the entry that the
+\* Raft 5.3: what server i keeps of its log before the entries that the
 \* AppendEntries request m brings: the entries up to m.mprevLogIndex, which
 \* match the leader's; a conflicting entry goes, with all that follow it.
 LogBeforeNewEntry(i, m) == SubSeq(log[i], 1, m.mprevLogIndex)
@@ -192,7 +197,7 @@ ClientRequest(i, v) ==
 \* before it, which j must already hold for the request to fit its log.
 AppendEntriesRequest(i, j) ==
     LET prevLogIndex == nextIndex[i][j] - 1
-        lastEntry == Min({Len(log[i]), nextIndex[i][j]})
+        lastEntry == Min({Len(log[i]), nextIndex[i][j] + MaxEntries - 1})
     IN [mtype         |-> "AppendEntriesRequest",
         mterm         |-> currentTerm[i],
         mprevLogIndex |-> prevLogIndex,
@@ -202,7 +207,7 @@ AppendEntriesRequest(i, j) ==
         msource       |-> i,
         mdest         |-> j]
 
-\* Leader i sends server j an AppendEntries request with at most one entry.
+\* Leader i sends server j an AppendEntries request with at most MaxEntries entries.
 AppendEntries(i, j) ==
     /\ i /= j
     /\ state[i] = "Leader"
@@ -224,9 +229,14 @@ HandleAppendEntriesRequest(i, j) ==
                accept == m.mterm >= currentTerm[i] /\ logOk
                index == m.mprevLogIndex + 1
                lastNew == m.mprevLogIndex + Len(m.mentries)
-               holdsEntry == Len(log[i]) >= index /\ log[i][index].term = m.mentries[1].term
-               newLog == IF m.mentries = <<>> \/ holdsEntry THEN log[i]
-                         ELSE Append(LogBeforeNewEntry(i, m), m.mentries[1])
+               \* Every entry the request brings is already there, with its term.
+               holdsEntries == \A k \in 1 .. Len(m.mentries) :
+                                  /\ Len(log[i]) >= index + k - 1
+                                  /\ log[i][index + k - 1].term = m.mentries[k].term
+               \* Otherwise the entries before the first one it lacks match the
+               \* request's, so the new log is the kept prefix and all of them.
+               newLog == IF holdsEntries THEN log[i]
+                         ELSE LogBeforeNewEntry(i, m) \o m.mentries
            IN /\ currentTerm' = [currentTerm EXCEPT ![i] = TermAfter(i, m.mterm)]
               /\ votedFor' = [votedFor EXCEPT ![i] = VoteAfter(i, m.mterm)]
               \* A candidate that hears from the leader of its term gives up.

@@ -20,6 +20,9 @@ const HANDLER = {
   AppendEntriesResponse: 'HandleAppendEntriesResponse',
 } as const;
 
+/** Raft.tla's MaxEntries in a running system: a follower that is behind catches up 64 entries a round trip. */
+export const MAX_ENTRIES = 64;
+
 /** The entry a new leader appends: the state machine skips it. */
 export const NOOP = 'noop';
 
@@ -149,7 +152,7 @@ class RaftPolicy implements HostPolicy<RaftNode, RaftMessage, RaftEvent> {
 
 export function createRaftSystem(options: SystemOptions): SystemDefinition<RaftNode, RaftMessage, RaftEvent> {
   const servers = Array.from({ length: options.nodes }, (_, k) => `s${k + 1}`);
-  const cfg: RaftConfig = { servers, rules: raftRules(options.mutant) };
+  const cfg: RaftConfig = { servers, maxEntries: MAX_ENTRIES, rules: raftRules(options.mutant) };
   return {
     protocol: 'raft',
     servers,

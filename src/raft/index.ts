@@ -18,6 +18,7 @@ export function createRaftModel(
   const nil = constantModelValue(constants, 'Nil');
   const cfg: RaftClusterConfig = {
     servers: constantModelValues(constants, 'Server'),
+    maxEntries: constantInt(constants, 'MaxEntries'),
     values: constantModelValues(constants, 'Value'),
     rules: raftRules(options.mutant),
     bounds: {

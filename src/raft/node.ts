@@ -34,7 +34,7 @@ export interface RaftRules {
   isQuorum(servers: readonly ServerId[], cluster: readonly ServerId[]): boolean;
   /** Raft 5.4.2: may a leader of `currentTerm` commit an entry of `entryTerm` by counting its replicas? (Raft.tla MayCommitByCounting) */
   mayCommitByCounting(entryTerm: number, currentTerm: number): boolean;
-  /** Raft 5.3: what a follower keeps of its log before the entry an AppendEntries request brings (Raft.tla LogBeforeNewEntry). */
+  /** Raft 5.3: what a follower keeps of its log before the entries an AppendEntries request brings (Raft.tla LogBeforeNewEntry). */
   logBeforeNewEntry(log: readonly LogEntry[], prevLogIndex: number): readonly LogEntry[];
   /** Raft figure 2: the vote a server still has after a restart (Raft.tla VotedForAfterRestart). */
   votedForAfterRestart(votedFor: ServerId | null): ServerId | null;
@@ -55,6 +55,8 @@ export const RAFT_RULES: RaftRules = {
 export interface RaftConfig {
   /** Every server of the cluster, sorted. */
   readonly servers: readonly ServerId[];
+  /** Raft.tla's MaxEntries: the most entries one AppendEntries request carries (1 in the models). */
+  readonly maxEntries: number;
   readonly rules: RaftRules;
 }
 
@@ -161,11 +163,11 @@ export function ClientRequest(cfg: RaftConfig, node: RaftNode, v: Value): Transi
   return { node: { ...node, log: [...node.log, { term: node.currentTerm, value: v }] }, sent: [] };
 }
 
-/** Raft.tla AppendEntriesRequest(i, j): the entry at nextIndex[j], if any, after the one j must already hold. */
-export function appendEntriesRequest(node: RaftNode, j: ServerId): AppendEntriesRequest {
+/** Raft.tla AppendEntriesRequest(i, j): the entries from nextIndex[j] (at most MaxEntries), after the one j must already hold. */
+export function appendEntriesRequest(cfg: RaftConfig, node: RaftNode, j: ServerId): AppendEntriesRequest {
   const next = node.nextIndex[j];
   const prevLogIndex = next - 1;
-  const lastEntry = Math.min(node.log.length, next);
+  const lastEntry = Math.min(node.log.length, next + cfg.maxEntries - 1);
   return {
     type: 'AppendEntriesRequest',
     term: node.currentTerm,
@@ -178,10 +180,10 @@ export function appendEntriesRequest(node: RaftNode, j: ServerId): AppendEntries
   };
 }
 
-/** Raft.tla AppendEntries(i, j): a leader sends j an AppendEntries request with at most one entry. */
+/** Raft.tla AppendEntries(i, j): a leader sends j an AppendEntries request with at most MaxEntries entries. */
 export function AppendEntries(cfg: RaftConfig, node: RaftNode, j: ServerId): Transition | undefined {
   if (j === node.id || node.role !== 'Leader') return undefined;
-  return { node, sent: [appendEntriesRequest(node, j)] };
+  return { node, sent: [appendEntriesRequest(cfg, node, j)] };
 }
 
 /**
@@ -198,9 +200,10 @@ export function HandleAppendEntriesRequest(cfg: RaftConfig, node: RaftNode, m: A
   // A candidate that hears from the leader of its term gives up.
   if (m.term >= node.currentTerm) after = { ...after, role: nextRole(after.role, 'DiscoverLeader') };
   if (accept) {
-    const index = m.prevLogIndex + 1;
-    const holdsEntry = m.entries.length > 0 && log.length >= index && log[index - 1].term === m.entries[0].term;
-    const newLog = m.entries.length === 0 || holdsEntry ? log : [...cfg.rules.logBeforeNewEntry(log, m.prevLogIndex), m.entries[0]];
+    // Every entry it brings is already there, with its term; otherwise the ones before the first
+    // it lacks match, so the new log is the kept prefix and all of them.
+    const holdsEntries = m.entries.every((e, k) => log.length > m.prevLogIndex + k && log[m.prevLogIndex + k].term === e.term);
+    const newLog = holdsEntries ? log : [...cfg.rules.logBeforeNewEntry(log, m.prevLogIndex), ...m.entries];
     after = { ...after, log: newLog, commitIndex: Math.max(node.commitIndex, Math.min(m.commitIndex, lastNew)) };
   }
   const response: AppendEntriesResponse = {

@@ -52,7 +52,7 @@ export interface AppendEntriesRequest {
   readonly term: number;
   readonly prevLogIndex: number;
   readonly prevLogTerm: number;
-  /** At most one entry; none is a heartbeat. */
+  /** At most MaxEntries entries (Raft.tla); none is a heartbeat. */
   readonly entries: readonly LogEntry[];
   readonly commitIndex: number;
   readonly source: ServerId;

@@ -8,6 +8,7 @@ export function raftConfig(servers: number, options: Partial<RaftClusterConfig['
   const ids = Array.from({ length: servers }, (_, i) => `s${i + 1}`);
   return {
     servers: ids,
+    maxEntries: 1,
     values: options.values ?? ['v1', 'v2'],
     rules: options.mutant === undefined ? RAFT_RULES : raftRules(options.mutant),
     bounds: {
