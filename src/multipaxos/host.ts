@@ -17,7 +17,6 @@
 // restart is exactly the spec's Restart(a), which changes nothing; a server that forgot its
 // proposer's ballot or its replica's log would be in a state the spec cannot reach.
 
-import { match } from 'ts-pattern';
 import { drawDelay } from '../host/system.ts';
 import type { SystemOptions, SystemProtocol } from '../host/system.ts';
 import type { HostContext, HostPolicy, NodeId, ReducerStep, SystemDefinition } from '../host/types.ts';
@@ -81,28 +80,28 @@ export function multiPaxosReduce(cfg: MultiPaxosConfig, node: MultiPaxosServer, 
     const m = event.message;
     if (m.dest !== id) return undefined;
     const received = { received: m };
-    return match(m)
-      .with({ type: 'Prepare' }, (message) => {
-        const t = stepAcceptor(cfg, node.acceptor, { type: 'Receive', message });
+    switch (m.type) {
+      case 'Prepare': {
+        const t = stepAcceptor(cfg, node.acceptor, { type: 'Receive', message: m });
         return { node: { ...node, acceptor: t.node }, sent: t.sent, action: 'HandlePrepare', params: { a: id, p: m.source }, ...received };
-      })
-      .with({ type: 'Accept' }, (message) => {
-        const t = stepAcceptor(cfg, node.acceptor, { type: 'Receive', message });
+      }
+      case 'Accept': {
+        const t = stepAcceptor(cfg, node.acceptor, { type: 'Receive', message: m });
         return { node: { ...node, acceptor: t.node }, sent: t.sent, action: 'HandleAccept', params: { a: id, p: m.source }, ...received };
-      })
-      .with({ type: 'Promise' }, (message) => {
-        const t = stepProposer(cfg, node.proposer, { type: 'Receive', message })!;
+      }
+      case 'Promise': {
+        const t = stepProposer(cfg, node.proposer, { type: 'Receive', message: m })!;
         return { node: { ...node, proposer: t.node }, sent: t.sent, action: 'HandlePromise', params: { p: id, a: m.source }, ...received };
-      })
-      .with({ type: 'Accepted' }, (message) => {
-        const t = stepProposer(cfg, node.proposer, { type: 'Receive', message })!;
+      }
+      case 'Accepted': {
+        const t = stepProposer(cfg, node.proposer, { type: 'Receive', message: m })!;
         return { node: { ...node, proposer: t.node }, sent: t.sent, action: 'HandleAccepted', params: { p: id, a: m.source }, ...received };
-      })
-      .with({ type: 'Decision' }, (message) => {
-        const t = stepReplica(cfg, node.replica, { type: 'Receive', message });
+      }
+      case 'Decision': {
+        const t = stepReplica(cfg, node.replica, { type: 'Receive', message: m });
         return { node: { ...node, replica: t.node }, sent: t.sent, action: 'HandleDecision', params: { r: id, p: m.source }, ...received };
-      })
-      .exhaustive();
+      }
+    }
   }
   if (event.type === 'Restart') {
     const t = stepAcceptor(cfg, node.acceptor, event);

@@ -21,7 +21,6 @@
 // safety rests on them), and the proposer's and the learner's state too, so that a crash and a
 // restart is exactly the spec's Restart(a) and nothing the spec cannot express.
 
-import { match } from 'ts-pattern';
 import { decodeCommand } from '../host/kv.ts';
 import type { KvResult } from '../host/kv.ts';
 import { drawDelay } from '../host/system.ts';
@@ -73,28 +72,28 @@ export function paxosReduce(cfg: PaxosConfig, node: PaxosServer, event: PaxosSer
     const m = event.message;
     if (m.dest !== id) return undefined;
     const received = { received: m };
-    return match(m)
-      .with({ type: 'Prepare' }, (message) => {
-        const t = stepAcceptor(cfg, node.acceptor, { type: 'Receive', message });
+    switch (m.type) {
+      case 'Prepare': {
+        const t = stepAcceptor(cfg, node.acceptor, { type: 'Receive', message: m });
         return { node: { ...node, acceptor: t.node }, sent: t.sent, action: 'HandlePrepare', params: { a: id, p: m.source }, ...received };
-      })
-      .with({ type: 'Accept' }, (message) => {
-        const t = stepAcceptor(cfg, node.acceptor, { type: 'Receive', message });
+      }
+      case 'Accept': {
+        const t = stepAcceptor(cfg, node.acceptor, { type: 'Receive', message: m });
         return { node: { ...node, acceptor: t.node }, sent: t.sent, action: 'HandleAccept', params: { a: id, p: m.source }, ...received };
-      })
-      .with({ type: 'Promise' }, (message) => {
-        const t = stepProposer(cfg, node.proposer, { type: 'Receive', message })!;
+      }
+      case 'Promise': {
+        const t = stepProposer(cfg, node.proposer, { type: 'Receive', message: m })!;
         return { node: { ...node, proposer: t.node }, sent: t.sent, action: 'HandlePromise', params: { p: id, a: m.source }, ...received };
-      })
-      .with({ type: 'Accepted' }, (message) => {
-        const t = stepLearner(cfg, node.learner, { type: 'Receive', message });
+      }
+      case 'Accepted': {
+        const t = stepLearner(cfg, node.learner, { type: 'Receive', message: m });
         return { node: { ...node, learner: t.node }, sent: t.sent, action: 'HandleAccepted', params: { l: id, a: m.source }, ...received };
-      })
-      .with({ type: 'Decided' }, (message) => {
-        const t = stepLearner(cfg, node.learner, { type: 'Receive', message });
+      }
+      case 'Decided': {
+        const t = stepLearner(cfg, node.learner, { type: 'Receive', message: m });
         return { node: { ...node, learner: t.node }, sent: t.sent, action: 'HandleDecided', params: { l: id, k: m.source }, ...received };
-      })
-      .exhaustive();
+      }
+    }
   }
   if (event.type === 'Restart') {
     const t = stepAcceptor(cfg, node.acceptor, event);
