@@ -77,8 +77,20 @@ export function conformanceSuite(p: Protocol, expectations: SuiteExpectations = 
         }
         expect(r.conformance.caught, `${name}: ${r.conformance.error}`).toBe(true);
         expect(formatGraphComparison(r.conformance.comparison as GraphComparison)).toMatch(/They part after \d+ steps?|The initial states differ/);
+        // The fourth way, where the protocol runs as a system: a failing seed of the simulator.
+        if (r.simulation !== undefined) expect(r.simulation.caught, `${name}: ${r.simulation.error}`).toBe(true);
       }
     }, 900_000);
+
+    for (const model of p.graphModels ?? []) {
+      it(`has TLC's state graph of the ${model} model too`, async () => {
+        const other = await tlcStateGraph(p, model);
+        const comparison = compareWithTlcGraph(p, other, model);
+        expect(comparison.equal, formatGraphComparison(comparison)).toBe(true);
+        expect(comparison.tsStates).toBe(other.tlc.distinctStates);
+        expect(comparison.tsEdges).toBe(comparison.tlcEdges);
+      });
+    }
 
     it('replays every TLC trace step for step', () => {
       const manifest = readManifest(p);

@@ -31,7 +31,8 @@ usage:
                          [--ops K] [--out DIR] [--check] [--mutant NAME]
                                                      the protocol as a system (clients, a key-value store, a
                                                      hostile network) in the deterministic simulator
-  consensus-lab gate [protocol...]                   all of it, for CI (--junit FILE for JUnit XML)
+  consensus-lab gate [protocol...]                   all of it, for CI (--junit FILE for JUnit XML; the simulator
+                                                     runs 5 seeds of each scenario, --seeds N or --full 200)
   consensus-lab lincheck <history> --model M         is a Jepsen history linearizable? (M: register or kv; --html FILE)
 
 options: --json (one JSON object on stdout), --quiet (no progress), --workers N, --timeout S,
@@ -85,7 +86,14 @@ const COMMANDS: Record<string, Command> = {
     run: simulateCommand,
   },
   gate: {
-    options: { model: { type: 'string' }, 'graph-model': { type: 'string' }, junit: { type: 'string' }, workers: { type: 'string' } },
+    options: {
+      model: { type: 'string' },
+      'graph-model': { type: 'string' },
+      junit: { type: 'string' },
+      workers: { type: 'string' },
+      full: { type: 'boolean' },
+      seeds: { type: 'string' },
+    },
     run: gateCommand,
   },
   lincheck: { options: { model: { type: 'string' }, html: { type: 'string' }, timeout: { type: 'string' } }, run: lincheckCommand },

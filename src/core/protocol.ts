@@ -82,6 +82,8 @@ export interface Protocol<S = unknown, A = unknown> {
   /** The module the mutants' models check (EXTENDS the MC module, defines the buggy rules), e.g. "MutantsRaft.tla". */
   readonly mutantsModule?: string;
   readonly targets: readonly TraceTarget[];
+  /** More models whose whole state graph must be TLC's, for rules the conformance model cannot reach (Raft's batch). */
+  readonly graphModels?: readonly ModelName[];
   /** Models only TLC checks, e.g. a liveness property under fairness; the gate requires them to pass. */
   readonly tlcOnlyModels?: readonly { readonly model: string; readonly description: string }[];
 }

@@ -56,6 +56,8 @@ export const raft = defineProtocol<RaftCluster, RaftAction>({
   createModel: createRaftModel,
   mutants: RAFT_MUTANTS,
   mutantsModule: 'MutantsRaft.tla',
+  // AppendEntries of two entries (MaxEntries = 2), as the running system batches them.
+  graphModels: ['batch'],
   targets: [
     {
       name: 'log-repair',

@@ -136,3 +136,33 @@ describe('Raft reducer', () => {
     expect(roleDiagram()).toContain('Candidate --> Leader: WinElection');
   });
 });
+
+describe('Raft reducer: batches of entries (MaxEntries)', () => {
+  const batch = { ...raftConfig(3), maxEntries: 3 };
+  const e = (term: number, value: string) => ({ term, value });
+  const request = (fields: Partial<AppendEntriesRequest>): AppendEntriesRequest => ({
+    type: 'AppendEntriesRequest', term: 3, prevLogIndex: 1, prevLogTerm: 1, entries: [], commitIndex: 0, source: 's2', dest: 's1', ...fields,
+  });
+
+  it('a leader sends at most MaxEntries entries from nextIndex', () => {
+    const leader = { ...initialNode(batch, 's1'), role: 'Leader' as const, currentTerm: 3, log: [e(1, 'a'), e(2, 'b'), e(3, 'c'), e(3, 'd'), e(3, 'f')], nextIndex: { s1: 6, s2: 2, s3: 5 } };
+    const toS2 = AppendEntries(batch, leader, 's2')?.sent[0] as AppendEntriesRequest;
+    expect(toS2).toMatchObject({ prevLogIndex: 1, prevLogTerm: 1, entries: [e(2, 'b'), e(3, 'c'), e(3, 'd')] });
+    expect((AppendEntries(batch, leader, 's3')?.sent[0] as AppendEntriesRequest).entries).toEqual([e(3, 'f')]);
+  });
+
+  it('a follower keeps what it holds, replaces from the first conflict, and never cuts a longer matching log', () => {
+    const follower = (log: { term: number; value: string }[]) => ({ ...initialNode(batch, 's1'), currentTerm: 3, log });
+    const m = request({ entries: [e(2, 'b'), e(3, 'c')] });
+    // Holds both: unchanged, even though its log is longer.
+    const holds = HandleAppendEntriesRequest(batch, follower([e(1, 'a'), e(2, 'b'), e(3, 'c'), e(3, 'x')]), m);
+    expect(holds.node.log).toEqual([e(1, 'a'), e(2, 'b'), e(3, 'c'), e(3, 'x')]);
+    // The second conflicts: it goes, with what follows.
+    const conflict = HandleAppendEntriesRequest(batch, follower([e(1, 'a'), e(2, 'b'), e(2, 'y'), e(2, 'z')]), m);
+    expect(conflict.node.log).toEqual([e(1, 'a'), e(2, 'b'), e(3, 'c')]);
+    // Holds a prefix of the batch: the rest is appended.
+    const short = HandleAppendEntriesRequest(batch, follower([e(1, 'a'), e(2, 'b')]), m);
+    expect(short.node.log).toEqual([e(1, 'a'), e(2, 'b'), e(3, 'c')]);
+    expect(short.sent[0]).toMatchObject({ success: true, matchIndex: 3 });
+  });
+});

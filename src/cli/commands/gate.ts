@@ -1,6 +1,6 @@
 // consensus-lab gate [protocol...]: everything, for CI: per protocol TLC and the explorer on the
 // ci model (counts equal, invariants hold), the state graph of the conformance model, the TLC
-// traces, the seeded bugs. Exit 0 only when all of it holds.
+// traces, the seeded bugs, the protocol as a system in the simulator. Exit 0 only when all of it holds.
 
 import { writeFileSync } from 'node:fs';
 import { PROTOCOLS, protocolNamed } from '../../protocols.ts';
@@ -23,6 +23,8 @@ export async function gateCommand({ positionals, values }: CommandContext): Prom
         countsModel: requireModel(p, stringOption(values, 'model') ?? 'ci'),
         graphModel: requireModel(p, stringOption(values, 'graph-model') ?? 'conformance'),
         mutants: true,
+        // The simulator: a few seeds of every named scenario; --full runs 200 (minutes, not seconds).
+        simulationSeeds: intOption(values, 'seeds') ?? (values.full === true ? 200 : 5),
         workers: intOption(values, 'workers'),
         progress,
       }),

@@ -22,13 +22,18 @@ import { count, secs, table } from '../output.ts';
 import type { Progress } from '../output.ts';
 import { exploreJson, exploreProgress, exploreProgressLine, formatExploreTrace, formatTlcTrace, tlcJson, tlcProgress, tlcProgressLine } from './common.ts';
 import { formatMutantReports } from './mutants.ts';
+import { runsAsSystem } from '../../sim/mutants.ts';
+import { simulationSuite } from '../../sim/suite.ts';
+import { SYSTEMS } from '../../systems.ts';
 
 export interface CheckOptions {
   readonly countsModel: ModelName;
   readonly graphModel: ModelName;
   readonly mutant?: string;
-  /** Check that every seeded bug is caught three ways (the gate does). */
+  /** Check that every seeded bug is caught every way (the gate does). */
   readonly mutants: boolean;
+  /** Run the protocol as a system in the simulator, this many seeds per named scenario (the gate does; 0 or undefined: not). */
+  readonly simulationSeeds?: number;
   readonly workers?: number;
   readonly progress: Progress;
 }
@@ -139,6 +144,24 @@ export async function checkProtocol(p: Protocol, o: CheckOptions): Promise<Proto
     seconds: (graph.value?.tlc.seconds ?? 0) + (comparison?.seconds ?? 0),
   });
 
+  // 4b. The protocol's other graph models, for rules the conformance model cannot reach.
+  const graphs: Record<string, unknown>[] = [];
+  for (const extra of p.graphModels ?? []) {
+    o.progress.note(`${p.name}: TLC's state graph of the ${extra} model against the TypeScript model's`);
+    const g = await attempt<TlcGraph>(() => tlcStateGraph(p, extra, { workers: o.workers, onProgress: tlcProgress(o.progress, label(`TLC graph ${extra}`)) }));
+    o.progress.clear();
+    const c = g.value === undefined ? undefined : compareWithTlcGraph(p, g.value, extra, o.mutant);
+    graphs.push(c === undefined ? { model: extra, equal: false, error: g.error } : { model: extra, equal: c.equal, tlcStates: c.tlcStates, tsStates: c.tsStates, tlcEdges: c.tlcEdges, tsEdges: c.tsEdges, difference: c.difference });
+    checks.push({
+      name: `graph (${extra})`,
+      ok: c?.equal === true,
+      summary: c === undefined ? (g.error ?? 'no graph') : `${c.equal ? 'equal' : 'differ'}: ${count(c.tlcStates)} / ${count(c.tsStates)} states, ${count(c.tlcEdges)} / ${count(c.tsEdges)} edges (TLC / TypeScript)`,
+      details: c === undefined || c.equal ? undefined : formatGraphComparison(c),
+      seconds: (g.value?.tlc.seconds ?? 0) + (c?.seconds ?? 0),
+    });
+  }
+  if (graphs.length > 0) json.graphs = graphs;
+
   // 5. The TLC traces, replayed step for step.
   o.progress.note(`${p.name}: replaying traces/${p.name}`);
   const started = performance.now();
@@ -176,13 +199,43 @@ export async function checkProtocol(p: Protocol, o: CheckOptions): Promise<Proto
       summary:
         run.value === undefined
           ? (run.error ?? 'not checked')
-          : `${summary.caught} of ${summary.total} caught by TLC, the explorer and the state graph${summary.escaped.length ? `; escaped: ${summary.escaped.join(', ')}` : ''}`,
+          : `${summary.caught} of ${summary.total} caught by TLC, the explorer, the state graph${runsAsSystem(p) ? ' and the simulator' : ''}${summary.escaped.length ? `; escaped: ${summary.escaped.join(', ')}` : ''}`,
       details: summary.escaped.length === 0 ? undefined : formatMutantReports(reports),
       seconds: (performance.now() - t0) / 1000,
     });
   }
 
-  // 7. Models only TLC checks (liveness under fairness).
+  // 7. The protocol as a system: every named scenario in the simulator, some seeds each.
+  const system = SYSTEMS.find((x) => x.name === p.name);
+  if (o.simulationSeeds !== undefined && o.simulationSeeds > 0 && system !== undefined) {
+    o.progress.note(`${p.name}: the simulator, ${o.simulationSeeds} seeds of each named scenario`);
+    const suite = simulationSuite(system, o.simulationSeeds, (text) => o.progress.update(text));
+    o.progress.clear();
+    json.simulation = {
+      runs: suite.runs,
+      ok: suite.ok,
+      linearizable: suite.linearizable,
+      scenarios: suite.scenarios,
+      failures: suite.failures,
+      events: suite.events,
+      seconds: Number(suite.seconds.toFixed(1)),
+    };
+    checks.push({
+      name: 'simulation',
+      ok: suite.failures.length === 0,
+      summary: `${suite.ok} of ${suite.runs} runs ok (${suite.scenarios.length} scenarios x ${o.simulationSeeds} seeds), ${suite.linearizable} linearizable, terms up to ${Math.max(...suite.scenarios.map((x) => x.maxTerm))}, ${count(suite.events)} events`,
+      details:
+        suite.failures.length === 0
+          ? undefined
+          : suite.failures
+              .slice(0, 5)
+              .map((f) => `${f.scenario} seed ${f.seed}: ${f.failure?.kind}: ${f.failure?.detail}\n  reproduce: ${f.reproduce}`)
+              .join('\n'),
+      seconds: suite.seconds,
+    });
+  }
+
+  // 8. Models only TLC checks (liveness under fairness).
   const extra: Record<string, unknown>[] = [];
   for (const m of p.tlcOnlyModels ?? []) {
     o.progress.note(`${p.name}: TLC on the ${m.model} model (${m.description})`);

@@ -1,0 +1,54 @@
+// The simulator's part of the gate: every named scenario, some seeds each, for a protocol that
+// runs as a system. `gate --full` runs many more seeds.
+
+import type { SystemProtocol } from '../host/system.ts';
+import { loadScenario, namedScenarios } from './scenario.ts';
+import { simulate } from './simulator.ts';
+import type { Failure } from './simulator.ts';
+
+export interface SuiteFailure {
+  readonly scenario: string;
+  readonly seed: number;
+  readonly failure?: Failure;
+  readonly reproduce: string;
+}
+
+export interface SuiteResult {
+  readonly runs: number;
+  readonly ok: number;
+  readonly linearizable: number;
+  readonly scenarios: readonly { readonly name: string; readonly runs: number; readonly ok: number; readonly maxTerm: number; readonly events: number }[];
+  readonly failures: readonly SuiteFailure[];
+  readonly events: number;
+  readonly seconds: number;
+}
+
+export function simulationSuite(system: SystemProtocol, seedsPerScenario: number, onProgress?: (text: string) => void): SuiteResult {
+  const started = performance.now();
+  const failures: SuiteFailure[] = [];
+  const scenarios: SuiteResult['scenarios'][number][] = [];
+  let runs = 0;
+  let ok = 0;
+  let linearizable = 0;
+  let events = 0;
+  for (const name of namedScenarios()) {
+    const scenario = loadScenario(name);
+    const row = { name, runs: 0, ok: 0, maxTerm: 0, events: 0 };
+    for (let seed = 1; seed <= seedsPerScenario; seed++) {
+      const r = simulate({ protocol: system, scenario, seed });
+      runs++;
+      row.runs++;
+      row.events += r.events;
+      row.maxTerm = Math.max(row.maxTerm, ...r.leaders.map((l) => l.term));
+      events += r.events;
+      if (r.linearizable === true) linearizable++;
+      if (r.ok) {
+        ok++;
+        row.ok++;
+      } else failures.push({ scenario: name, seed, failure: r.failure, reproduce: `npx consensus-lab simulate ${system.name} --scenario ${name} --seed ${seed}` });
+      onProgress?.(`${system.name} simulate ${name}: seed ${seed}/${seedsPerScenario}, ${failures.length} failed`);
+    }
+    scenarios.push(row);
+  }
+  return { runs, ok, linearizable, scenarios, failures, events, seconds: (performance.now() - started) / 1000 };
+}
