@@ -64,7 +64,7 @@ export interface LinResult {
 export interface CheckOptions {
   /** give up (timedOut, no verdict) after this long; default: never */
   readonly timeoutMs?: number;
-  /** time for shrinking each failing key; default 2000 */
+  /** time for shrinking the failing keys, all told; default 2000 */
   readonly shrinkMs?: number;
   /** the history's file, for error messages */
   readonly file?: string;
@@ -94,6 +94,7 @@ export function checkHistory(events: readonly HistoryEvent[], model: ModelName, 
   const deadline = options.timeoutMs !== undefined ? performance.now() + options.timeoutMs : Infinity;
   const keys: KeyResult[] = [];
   let statesExplored = 0;
+  let shrinkEnd = Infinity; // set when the first key fails
   for (const [key, indices] of byKey) {
     const keyOps = indices.map((i) => ops[i]);
     const keyModel = indices.map((i) => modelOps[i]);
@@ -105,7 +106,10 @@ export function checkHistory(events: readonly HistoryEvent[], model: ModelName, 
     if (outcome.verdict === 'ok') keys.push({ key, ok: true, operations: keyOps.length });
     else if (outcome.verdict === 'timeout') keys.push({ key, ok: false, operations: keyOps.length, timedOut: true });
     else {
-      const { minimal, complete } = shrink(model, keyOps, keyModel, options.shrinkMs ?? 2000, searchMs);
+      if (shrinkEnd === Infinity) shrinkEnd = performance.now() + (options.shrinkMs ?? 2000);
+      // The budget is shared: the first failing key, the one reported, gets what it needs.
+      const budget = Math.max(0, shrinkEnd - performance.now());
+      const { minimal, complete } = shrink(model, keyOps, keyModel, budget, searchMs);
       keys.push({
         key,
         ok: false,
@@ -303,7 +307,7 @@ function shrink(model: ModelName, ops: readonly Operation[], mops: readonly Mode
       break;
     }
     // What is needed and what is left fail together; once what is needed fails alone, it is all.
-    if (fails(needed) || rest.length === 0) break;
+    if (rest.length === 0 || fails(needed)) break;
     const next = latestStart(needed, rest);
     needed.push(rest[next.j]);
     rest = rest.slice(next.j + 1);

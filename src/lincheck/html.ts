@@ -72,7 +72,10 @@ ${parts.join('\n')}
 }
 
 function opRow(o: Operation): string {
-  return `<tr><td>${esc(String(o.process))}</td><td>${esc(o.f)}</td><td>${esc(showValue(o.input))}</td><td>${esc(o.status === 'info' ? '?' : showValue(o.output))}</td><td>${o.invokeLine ?? ''}</td><td>${o.completeLine ?? (o.status === 'info' ? 'never' : '')}</td></tr>`;
+  const read = o.f === 'read' || o.f === 'get';
+  const input = read || o.f === 'delete' ? '-' : showValue(o.input);
+  const output = o.status === 'info' ? '? (info)' : read ? showValue(o.output) : o.f === 'cas' ? 'swapped' : 'ok';
+  return `<tr><td>${esc(String(o.process))}</td><td>${esc(o.f)}</td><td>${esc(input)}</td><td>${esc(output)}</td><td>${o.invokeLine ?? ''}</td><td>${o.completeLine ?? (o.status === 'info' ? 'never' : '')}</td></tr>`;
 }
 
 export function renderHtml(events: readonly HistoryEvent[], result: LinResult, title: string): string {
@@ -90,7 +93,7 @@ export function renderHtml(events: readonly HistoryEvent[], result: LinResult, t
   const f = result.failing;
   const summary = f
     ? `<h2>${f.key === '' ? 'The history (one object, no keys)' : `Key ${esc(f.key)}`} is not linearizable</h2>
-<p>These ${f.minimal!.length} operation${f.minimal!.length === 1 ? '' : 's'} (red) cannot be linearized: no order of them, each taking effect between its invocation and its completion, is one the model allows, even with every other operation of the key taking effect at any time after its invocation, or never.${f.minimalComplete === false ? ' (Shrinking ran out of time: a smaller set may exist.)' : ' Without any one of them, the rest can be.'}</p>
+<p>${f.minimal!.length === 1 ? 'This operation (red) cannot be linearized: it cannot take effect between its invocation and its completion' : `These ${f.minimal!.length} operations (red) cannot be linearized: no order of them, each taking effect between its invocation and its completion, is one the model allows`}, even with every other operation of the key taking effect at any time after its invocation, or never.${f.minimalComplete === false ? ' (Shrinking ran out of time: a smaller set may exist.)' : f.minimal!.length > 1 ? ' Without any one of them, the rest can be.' : ''}</p>
 <table><tr><th>process</th><th>f</th><th>input</th><th>output</th><th>invoke line</th><th>complete line</th></tr>${f.minimal!.map(opRow).join('')}</table>
 <p>The longest linearization the search found (green, numbered in order) has ${f.longestPrefix!.length} of the key's ${f.operations} operations.</p>`
     : '';

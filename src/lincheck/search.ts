@@ -111,30 +111,56 @@ export function search(p: Problem, deadline = Infinity): Outcome {
   const zobrist = new Int32Array(n);
   for (let i = 0; i < n; i++) zobrist[i] = mix(i + 0x9e3779b9);
   let setHash = 0;
-  const cache = new Map<number, Uint32Array[]>();
   let states = 0;
+
+  // The memo: an open-addressing hash table over a pool of entries (the bitset's words, then the
+  // state), all in typed arrays, so a million states cost a few tens of megabytes and no garbage.
+  const stride = words + 1;
+  let pool = new Uint32Array(stride * 1024);
+  let hashes = new Int32Array(1024);
+  let slots = new Int32Array(2048).fill(-1);
+  let mask = slots.length - 1;
+  const place = (h: number, entry: number) => {
+    let slot = h & mask;
+    while (slots[slot] !== -1) slot = (slot + 1) & mask;
+    slots[slot] = entry;
+  };
 
   /** Records (bits, state) if it is new; false if it was seen. */
   const remember = (h: number, state: number): boolean => {
-    const bucket = cache.get(h);
-    if (bucket !== undefined) {
-      for (const seen of bucket) {
-        if (seen[words] !== state) continue;
-        let same = true;
-        for (let w = 0; w < words; w++) {
-          if (seen[w] !== bits[w]) {
-            same = false;
-            break;
-          }
+    for (let slot = h & mask; ; slot = (slot + 1) & mask) {
+      const entry = slots[slot];
+      if (entry === -1) break;
+      if (hashes[entry] !== h) continue;
+      const base = entry * stride;
+      if (pool[base + words] !== state) continue;
+      let same = true;
+      for (let w = 0; w < words; w++) {
+        if (pool[base + w] !== bits[w]) {
+          same = false;
+          break;
         }
-        if (same) return false;
       }
+      if (same) return false;
     }
-    const entry = new Uint32Array(words + 1);
-    entry.set(bits);
-    entry[words] = state;
-    if (bucket === undefined) cache.set(h, [entry]);
-    else bucket.push(entry);
+    if (states === hashes.length) {
+      const grown = new Uint32Array(pool.length * 2);
+      grown.set(pool);
+      pool = grown;
+      const grownHashes = new Int32Array(hashes.length * 2);
+      grownHashes.set(hashes);
+      hashes = grownHashes;
+    }
+    const base = states * stride;
+    pool.set(bits, base);
+    pool[base + words] = state;
+    hashes[states] = h;
+    if (2 * (states + 1) > slots.length) {
+      slots = new Int32Array(slots.length * 2).fill(-1);
+      mask = slots.length - 1;
+      for (let e = 0; e < states; e++) place(hashes[e], e);
+    }
+    place(h, states);
     states++;
     return true;
   };

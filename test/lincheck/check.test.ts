@@ -220,6 +220,24 @@ describe('the search', () => {
     expect(checkHistory(historyOf(minimal), 'register').ok).toBe(false);
   });
 
+  it('shrinks within its budget, shared by the failing keys; out of time, it says so', () => {
+    const text = ['a', 'b', 'c'].map((k) => `0 invoke write @${k} 1\n0 ok write @${k} 1\n0 invoke write @${k} 2\n0 ok write @${k} 2\n1 invoke read @${k}\n1 ok read @${k} 1`).join('\n');
+    const shrunk = checkHistory(h(text), 'register');
+    expect(shrunk.keys.map((k) => [k.key, k.minimal!.length, k.minimalComplete])).toEqual([
+      ['a', 3, true],
+      ['b', 3, true],
+      ['c', 3, true],
+    ]);
+    const hurried = checkHistory(h(`0 invoke read @z\n0 ok read @z nil\n${text}`), 'register', { shrinkMs: 0 });
+    expect(hurried.failing!.key).toBe('a');
+    // Every ok operation of the key: still a set that cannot be linearized, just not a small one.
+    expect(hurried.keys.filter((k) => !k.ok).map((k) => [k.key, k.minimal!.length, k.minimalComplete])).toEqual([
+      ['a', 3, false],
+      ['b', 3, false],
+      ['c', 3, false],
+    ]);
+  });
+
   it('gives up at the timeout with no verdict rather than a wrong one', () => {
     // Twenty clients writing at once, then a read of a value none wrote: every order is tried.
     const lines: string[] = [];

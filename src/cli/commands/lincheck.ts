@@ -81,8 +81,9 @@ function humanReport(file: string, model: string, r: LinResult, verdict: string,
     const n = f.minimal!.length;
     lines.push(
       '',
-      `${key} is not linearizable: ${n === 1 ? 'this operation cannot be linearized' : `these ${n} operations cannot be linearized together`}` +
-        (f.minimalComplete === false ? ' (shrinking ran out of time; a smaller set may exist):' : ' (without any one of them, the rest can be):'),
+      `${key} is not linearizable: ` +
+        (n === 1 ? 'this operation cannot be linearized, whenever the others took effect' : `these ${n} operations cannot be linearized together`) +
+        (f.minimalComplete === false ? ' (shrinking ran out of time; a smaller set may exist):' : n === 1 ? ':' : ' (without any one of them, the rest can be):'),
       table(['process', 'f', 'input', 'output', 'invoke', 'complete'], opRows(f.minimal!)),
       '',
       `longest linearizable prefix: ${f.longestPrefix!.length} of the ${count(f.operations)} operations on ${key}`,
