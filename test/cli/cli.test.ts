@@ -1,32 +1,16 @@
 // The command line as a user meets it: real processes, real TLC, exit codes and one-line errors.
 
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { exploreModel } from '../../src/conformance/checks.ts';
 import { catchWithExplorer } from '../../src/conformance/mutants.ts';
 import type { Mutant } from '../../src/core/protocol.ts';
 import { raft } from '../../src/raft/index.ts';
+import { cli, expectOneLineError, root } from '../support/cli.ts';
 
-const root = join(dirname(new URL(import.meta.url).pathname), '..', '..');
 const fixtures = join(root, 'test', 'cli', 'fixtures');
-
-function cli(args: string[], env: NodeJS.ProcessEnv = process.env) {
-  const r = spawnSync(process.execPath, [join(root, 'bin', 'consensus-lab.js'), ...args], { cwd: root, env, encoding: 'utf8' });
-  return { code: r.status, stdout: r.stdout, stderr: r.stderr };
-}
-
-/** A usage, input or environment error: exit 2, one line on stderr naming the problem, no stack trace. */
-function expectOneLineError(r: ReturnType<typeof cli>, pattern: RegExp): void {
-  expect(r.code).toBe(2);
-  const lines = r.stderr.trim().split('\n').filter((l) => !l.startsWith('npm warn'));
-  expect(lines).toHaveLength(1);
-  expect(lines[0]).toMatch(/^consensus-lab: /);
-  expect(lines[0]).toMatch(pattern);
-  expect(r.stderr).not.toMatch(/\n\s+at /);
-}
 
 describe('consensus-lab', () => {
   it('prints its usage', () => {
@@ -103,7 +87,11 @@ describe('consensus-lab', () => {
         tlc: { caught: true, result: 'invariant', violated: mutant?.breaks },
         explorer: { caught: true, result: 'invariant', violated: mutant?.breaks },
         conformance: { caught: true, model: mutant?.graphModel ?? 'conformance' },
+        // The fourth way: the simulator, with the mutated reducer, finds a failing seed within its budget.
+        simulation: { caught: true, failure: { kind: expect.stringMatching(/invariant|replicas-disagree|not-linearizable|no-progress/) } },
       });
+      expect(m.simulation.firstFailingSeed, m.name).toBeLessThanOrEqual(m.simulation.budget);
+      expect(m.simulation.reproduce, m.name).toMatch(new RegExp(`--seed ${m.simulation.firstFailingSeed} .*--mutant ${m.name}$`));
       // TLC (one worker) and the explorer both search breadth first: their shortest counterexamples are as long.
       expect(m.explorer.traceLength, m.name).toBe(m.tlc.traceLength);
       expect(m.conformance.partsAfter, m.name).toBe(m.conformance.path.length);
@@ -143,6 +131,11 @@ describe('consensus-lab', () => {
     expect(entry.mutants.escaped).toEqual([]);
     expect(entry.mutants.verdicts.map((v: { name: string }) => v.name)).toEqual(raft.mutants.map((m) => m.name));
     for (const v of entry.mutants.verdicts) expect(v, v.name).toMatchObject({ caught: true, tlc: { caught: true }, explorer: { caught: true }, conformance: { caught: true } });
+    // The protocol as a system: every named scenario, 5 seeds each, all ok.
+    expect(entry.simulation.failures).toEqual([]);
+    expect(entry.simulation.ok).toBe(entry.simulation.runs);
+    expect(entry.simulation.runs).toBeGreaterThanOrEqual(25);
+    expect(entry.graphs).toEqual([expect.objectContaining({ model: 'batch', equal: true })]);
     const xml = readFileSync(junit, 'utf8');
     expect(xml).toMatch(/<testsuite name="raft" tests="\d+" failures="0"/);
   });

@@ -10,6 +10,7 @@ import { runReport, writeRun } from '../../sim/files.ts';
 import { shrinkSchedule } from '../../sim/shrink.ts';
 import { simulate } from '../../sim/simulator.ts';
 import type { RunResult, SimulationOptions } from '../../sim/simulator.ts';
+import { protocolNamed } from '../../protocols.ts';
 import { systemNamed } from '../../systems.ts';
 import type { CommandContext } from '../main.ts';
 import { intOption, stringOption } from '../main.ts';
@@ -69,6 +70,8 @@ export async function simulateCommand({ positionals, values }: CommandContext): 
   const clients = intOption(values, 'clients');
   const ops = intOption(values, 'ops');
   const mutant = stringOption(values, 'mutant');
+  const known = protocolNamed(protocol.name).mutants.map((m) => m.name);
+  if (mutant !== undefined && !known.includes(mutant)) throw new UserError(`no ${protocol.name} mutant named ${mutant}: the seeded bugs are ${known.join(', ')}`);
   const outArg = stringOption(values, 'out');
   const check = values.check === true;
   const json = values.json === true;
