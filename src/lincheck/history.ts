@@ -37,6 +37,8 @@ interface Form {
 /**
  * The events of a history file. EDN (Jepsen's history.edn: one map per line, or a vector of
  * maps) or JSON (one object per line, or an array), told apart by the first map's first key.
+ * Each event is checked, and so is their pairing: each completion follows an invocation of its
+ * process.
  */
 export function parseHistory(text: string, file: string): HistoryEvent[] {
   const format = detectFormat(text);
@@ -47,6 +49,7 @@ export function parseHistory(text: string, file: string): HistoryEvent[] {
     if (raw === undefined) continue; // an EDN #_ discard
     events.push(toEvent(raw, form.line, file, format));
   }
+  pairOperations(events, file); // a completion with no invocation is bad input too: say so now
   return events;
 }
 
@@ -286,7 +289,7 @@ export function splitTuple(f: string, value: unknown): [string, unknown] | undef
   if (!Array.isArray(value) || value.length !== 2) return undefined;
   const key = keyString(value[0]);
   if (key === undefined) return undefined;
-  if (f.replace(/^:/, '') === 'cas' && !Array.isArray(value[1]) && value[1] !== null) return undefined;
+  if (f.replace(/^:/, '') === 'cas' && !Array.isArray(value[1])) return undefined;
   return [key, value[1]];
 }
 

@@ -35,9 +35,9 @@ export function initialValue(model: 'register' | 'kv'): string {
 /**
  * An info update whose written value no operation ever observes (no read returns it, no cas
  * expects it; for kv, it is in no string read) changes nothing anyone sees, and can be left out:
- * any linearization with it is one without it once the info cas it let slip are moved to the
- * end. Dropping them keeps the search from trying every subset of such writes. Returns the
- * indices of the operations kept.
+ * take it out of a linearization, and any info cas after it that now matches, and what is left
+ * is still one. Dropping them keeps the search from trying every subset of such writes. Returns
+ * the indices of the operations kept.
  */
 export function prune(model: 'register' | 'kv', ops: readonly ModelOp[]): number[] {
   const all = ops.map((_, i) => i);

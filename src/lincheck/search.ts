@@ -218,8 +218,7 @@ export function search(p: Problem, deadline = Infinity): Outcome {
           unlink(pos);
           unlink(retPos[op]);
           if (!p.info[op] && ++requiredDone === required) {
-            // What is left never returned: each may be put after everything, where it
-            // constrains nothing (a write always can happen; an info cas that does not match is a no-op).
+            // What is left is info operations, which may never have happened.
             return { verdict: 'ok', states, longest: longest() };
           }
           pos = next[HEAD];

@@ -95,13 +95,18 @@ describe('parseHistory', () => {
   });
 
   it('names the line of a completion with no invocation, and of a second invocation', () => {
-    const orphan = parseHistory('{:process 0, :type :invoke, :f :read, :value nil}\n{:process 0, :type :ok, :f :read, :value nil}\n{:process 1, :type :ok, :f :read, :value nil}', 'h.edn');
-    const e = errorOf(() => checkHistory(orphan, 'register', { file: 'h.edn' }));
-    expect(e.message).toMatch(/^h\.edn:3: ok for process 1, which has no operation open/);
-    const twice = parseHistory('{:process 0, :type :invoke, :f :read, :value nil}\n{:process 0, :type :invoke, :f :write, :value 1}', 'h.edn');
-    expect(errorOf(() => checkHistory(twice, 'register', { file: 'h.edn' })).message).toMatch(/^h\.edn:2: process 0 invokes write while its read from line 1 is still open/);
-    const other = parseHistory('{:process 0, :type :invoke, :f :read, :value nil}\n{:process 0, :type :ok, :f :write, :value 1}', 'h.edn');
-    expect(errorOf(() => checkHistory(other, 'register', { file: 'h.edn' })).message).toMatch(/^h\.edn:2: ok of write for process 0, whose open operation is read/);
+    const orphan = '{:process 0, :type :invoke, :f :read, :value nil}\n{:process 0, :type :ok, :f :read, :value nil}\n{:process 1, :type :ok, :f :read, :value nil}';
+    expect(errorOf(() => parseHistory(orphan, 'h.edn')).message).toMatch(/^h\.edn:3: ok for process 1, which has no operation open/);
+    const twice = '{:process 0, :type :invoke, :f :read, :value nil}\n{:process 0, :type :invoke, :f :write, :value 1}';
+    expect(errorOf(() => parseHistory(twice, 'h.edn')).message).toMatch(/^h\.edn:2: process 0 invokes write while its read from line 1 is still open/);
+    const other = '{:process 0, :type :invoke, :f :read, :value nil}\n{:process 0, :type :ok, :f :write, :value 1}';
+    expect(errorOf(() => parseHistory(other, 'h.edn')).message).toMatch(/^h\.edn:2: ok of write for process 0, whose open operation is read/);
+    // Events made in code are checked too, by checkHistory.
+    const made = [
+      { process: 0, type: 'invoke' as const, f: 'read', value: null },
+      { process: 1, type: 'ok' as const, f: 'read', value: null },
+    ];
+    expect(errorOf(() => checkHistory(made, 'register')).message).toMatch(/^history: event 2: ok for process 1, which has no operation open/);
   });
 
   it("names the line of an operation the model does not know, or a cas that is not [from to]", () => {
