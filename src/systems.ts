@@ -5,9 +5,10 @@ import { UserError } from './core/errors.ts';
 import type { SystemProtocol } from './host/system.ts';
 import { multiPaxosSystem } from './multipaxos/host.ts';
 import { paxosSystem } from './paxos/host.ts';
+import { pbftSystem } from './pbft/host.ts';
 import { raftSystem } from './raft/host.ts';
 
-export const SYSTEMS: readonly SystemProtocol[] = [raftSystem, multiPaxosSystem, paxosSystem];
+export const SYSTEMS: readonly SystemProtocol[] = [raftSystem, multiPaxosSystem, paxosSystem, pbftSystem];
 
 export function systemNamed(name: string | undefined): SystemProtocol {
   const found = SYSTEMS.find((p) => p.name === name);
