@@ -19,6 +19,8 @@ export interface SystemOptions {
   readonly mutant?: string;
   /** PBFT: the Byzantine replicas' strategy. */
   readonly byzantine?: string;
+  /** The scenario's settings of the protocol's policy (each protocol names its own, and refuses others). */
+  readonly policy?: Readonly<Record<string, unknown>>;
 }
 
 /** A protocol that runs as a system: the CLI name and its factory. */

@@ -3,6 +3,7 @@
 // 5.2), when a leader sends AppendEntries and advances its commit index, what a client command
 // becomes, and what is on stable storage (currentTerm, votedFor, log: Raft figure 2).
 
+import { UserError } from '../core/errors.ts';
 import { unreachable } from '../core/unreachable.ts';
 import { drawDelay } from '../host/system.ts';
 import type { SystemOptions, SystemProtocol } from '../host/system.ts';
@@ -22,6 +23,23 @@ const HANDLER = {
 
 /** Raft.tla's MaxEntries in a running system: a follower that is behind catches up 64 entries a round trip. */
 export const MAX_ENTRIES = 64;
+
+/** What a scenario may set of Raft's policy (its `policy` field). */
+export interface RaftPolicyOptions {
+  /** A new leader appends a no-op (Raft 8); without it, entries of earlier terms wait for a client's. */
+  readonly leaderNoop: boolean;
+  readonly maxEntries: number;
+}
+
+function raftPolicyOptions(policy: Readonly<Record<string, unknown>> | undefined): RaftPolicyOptions {
+  const out = { leaderNoop: true, maxEntries: MAX_ENTRIES };
+  for (const [k, v] of Object.entries(policy ?? {})) {
+    if (k === 'leaderNoop' && typeof v === 'boolean') out.leaderNoop = v;
+    else if (k === 'maxEntries' && Number.isInteger(v) && (v as number) >= 1) out.maxEntries = v as number;
+    else throw new UserError(`the scenario's policy.raft.${k} = ${JSON.stringify(v)} is not a Raft setting: Raft's are leaderNoop (true or false) and maxEntries (a whole number above 0)`);
+  }
+  return out;
+}
 
 /** The entry a new leader appends: the state machine skips it. */
 export const NOOP = 'noop';
@@ -70,6 +88,7 @@ class RaftPolicy implements HostPolicy<RaftNode, RaftMessage, RaftEvent> {
   constructor(
     private readonly cfg: RaftConfig,
     private readonly options: SystemOptions,
+    private readonly settings: RaftPolicyOptions,
   ) {}
 
   start(ctx: HostContext<RaftNode, RaftEvent>): void {
@@ -116,8 +135,11 @@ class RaftPolicy implements HostPolicy<RaftNode, RaftMessage, RaftEvent> {
   onClientCommand(ctx: HostContext<RaftNode, RaftEvent>, command: string) {
     const node = ctx.node;
     if (node.role !== 'Leader') return { taken: false as const, leaderHint: this.leader === ctx.id ? undefined : this.leader };
-    // A retry of a command still in the log is already on its way.
-    for (let k = node.log.length - 1; k >= node.commitIndex; k--) if (node.log[k].value === command) return { taken: true as const };
+    // A retry of a command this leader has put in its log is already on its way (one of an earlier
+    // term may never be committed without an entry of this term: it goes in again, and applies once).
+    for (let k = node.log.length - 1; k >= node.commitIndex && node.log[k].term === node.currentTerm; k--) {
+      if (node.log[k].value === command) return { taken: true as const };
+    }
     ctx.step({ type: 'ClientRequest', value: command });
     return { taken: true as const };
   }
@@ -130,7 +152,7 @@ class RaftPolicy implements HostPolicy<RaftNode, RaftMessage, RaftEvent> {
         this.inflight.clear();
         // Raft 8: a new leader commits entries of earlier terms only with one of its own (5.4.2), so it
         // appends a no-op at once rather than wait for a client.
-        ctx.step({ type: 'ClientRequest', value: NOOP });
+        if (this.settings.leaderNoop) ctx.step({ type: 'ClientRequest', value: NOOP });
         for (const j of this.cfg.servers) if (j !== ctx.id) this.replicate(ctx, j);
         ctx.setTimer('heartbeat', this.options.timing.heartbeatMs);
       }
@@ -152,7 +174,8 @@ class RaftPolicy implements HostPolicy<RaftNode, RaftMessage, RaftEvent> {
 
 export function createRaftSystem(options: SystemOptions): SystemDefinition<RaftNode, RaftMessage, RaftEvent> {
   const servers = Array.from({ length: options.nodes }, (_, k) => `s${k + 1}`);
-  const cfg: RaftConfig = { servers, maxEntries: MAX_ENTRIES, rules: raftRules(options.mutant) };
+  const settings = raftPolicyOptions(options.policy);
+  const cfg: RaftConfig = { servers, maxEntries: settings.maxEntries, rules: raftRules(options.mutant) };
   return {
     protocol: 'raft',
     servers,
@@ -175,7 +198,7 @@ export function createRaftSystem(options: SystemOptions): SystemDefinition<RaftN
       logLength: node.log.length,
       lastLogTerm: node.log.length === 0 ? 0 : node.log[node.log.length - 1].term,
     }),
-    policy: () => new RaftPolicy(cfg, options),
+    policy: () => new RaftPolicy(cfg, options, settings),
     monitor: () => raftMonitor(),
   };
 }

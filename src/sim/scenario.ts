@@ -78,6 +78,8 @@ export interface Scenario {
   readonly randomFaults?: RandomFaults;
   /** PBFT: the Byzantine replica's strategy. */
   readonly byzantine?: string;
+  /** Settings of each protocol's policy, by protocol (`{ "raft": { "leaderNoop": false } }`); a protocol reads its own. */
+  readonly policy?: Readonly<Record<string, Readonly<Record<string, unknown>>>>;
   /** The network heals, crashed nodes restart and paused ones resume at `at` (default: after the last fault); then every operation must complete and the replicas converge within `budgetMs`. */
   readonly heal: { readonly at?: number; readonly budgetMs: number };
 }
@@ -145,7 +147,7 @@ export function parseScenario(raw: unknown, file: string): Scenario {
   };
 
   const top = obj(raw, 'the scenario');
-  const known = new Set(['name', 'description', 'nodes', 'network', 'timing', 'workload', 'timeline', 'randomFaults', 'byzantine', 'heal']);
+  const known = new Set(['name', 'description', 'nodes', 'network', 'timing', 'workload', 'timeline', 'randomFaults', 'byzantine', 'policy', 'heal']);
   for (const k of Object.keys(top)) if (!known.has(k)) bad(k, `unknown field; the fields are ${[...known].join(', ')}`);
 
   const net = top.network === undefined ? {} : obj(top.network, 'network');
@@ -235,6 +237,9 @@ export function parseScenario(raw: unknown, file: string): Scenario {
     timeline,
     ...(randomFaults !== undefined && { randomFaults }),
     ...(typeof top.byzantine === 'string' && { byzantine: top.byzantine }),
+    ...(top.policy !== undefined && {
+      policy: Object.fromEntries(Object.entries(obj(top.policy, 'policy')).map(([name, v]) => [name, obj(v, `policy.${name}`)])),
+    }),
     heal,
   };
 }

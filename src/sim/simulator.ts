@@ -188,7 +188,7 @@ class Simulation<N, M, E> {
     const scenario = options.scenario;
     const nodes = options.nodes ?? scenario.nodes ?? options.protocol.defaultNodes;
     if (nodes < options.protocol.minNodes) throw new UserError(`${options.protocol.name} needs at least ${options.protocol.minNodes} nodes, not ${nodes}`);
-    this.def = options.protocol.create({ nodes, timing: scenario.timing, mutant: options.mutant, byzantine: scenario.byzantine });
+    this.def = options.protocol.create({ nodes, timing: scenario.timing, mutant: options.mutant, byzantine: scenario.byzantine, policy: scenario.policy?.[options.protocol.name] });
     const root = new Rng(options.seed);
     this.rngNetwork = root.fork(1);
     this.rngNodes = root.fork(2);
