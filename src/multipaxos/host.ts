@@ -17,6 +17,7 @@
 // restart is exactly the spec's Restart(a), which changes nothing; a server that forgot its
 // proposer's ballot or its replica's log would be in a state the spec cannot reach.
 
+import { UserError } from '../core/errors.ts';
 import { drawDelay } from '../host/system.ts';
 import type { SystemOptions, SystemProtocol } from '../host/system.ts';
 import type { HostContext, HostPolicy, NodeId, ReducerStep, SystemDefinition } from '../host/types.ts';
@@ -233,6 +234,8 @@ class MultiPaxosPolicy implements HostPolicy<MultiPaxosServer, MultiPaxosMessage
 }
 
 export function createMultiPaxosSystem(options: SystemOptions): SystemDefinition<MultiPaxosServer, MultiPaxosMessage, MultiPaxosServerEvent> {
+  const setting = Object.keys(options.policy ?? {})[0];
+  if (setting !== undefined) throw new UserError(`the scenario's policy.multipaxos.${setting} is not a Multi-Paxos setting: Multi-Paxos's policy has none`);
   const cfg = multiPaxosSystemConfig(options.nodes, options.mutant);
   const servers = cfg.proposers.map(String);
   /** The step that made each state: the monitor's way to see what a step did without comparing whole logs. */

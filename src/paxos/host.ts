@@ -23,6 +23,7 @@
 
 import { decodeCommand } from '../host/kv.ts';
 import type { KvResult } from '../host/kv.ts';
+import { UserError } from '../core/errors.ts';
 import { drawDelay } from '../host/system.ts';
 import type { SystemOptions, SystemProtocol } from '../host/system.ts';
 import type { HostContext, HostPolicy, ReducerStep, SystemDefinition } from '../host/types.ts';
@@ -191,6 +192,8 @@ class PaxosPolicy implements HostPolicy<PaxosServer, PaxosMessage, PaxosServerEv
 }
 
 export function createPaxosSystem(options: SystemOptions): SystemDefinition<PaxosServer, PaxosMessage, PaxosServerEvent> {
+  const setting = Object.keys(options.policy ?? {})[0];
+  if (setting !== undefined) throw new UserError(`the scenario's policy.paxos.${setting} is not a Paxos setting: Paxos's policy has none`);
   const cfg = paxosSystemConfig(options.nodes, options.mutant);
   const servers = cfg.proposers.map(String);
   /** The step that made each state: the monitor's way to see what a step did (the value a Phase2a proposed). */
