@@ -26,6 +26,10 @@ const BUDGETS: Readonly<Record<string, SimulationBudget>> = {
   // no-op goes out with the old entries and commits them by the rule), so the figure-8 scenario runs
   // a Raft without them: many short runs of contested, bounced elections on 3 servers.
   'raft-commit-old-term': { scenario: 'figure-8', nodes: 3, seeds: 1000 },
+  // A register decided in tens of ms shows ballot and quorum bugs only when proposers duel: contention.
+  'paxos-string-ballots': { scenario: 'contention', seeds: 50 },
+  'paxos-quorum-off-by-one': { scenario: 'contention', seeds: 50 },
+  'paxos-mixed-ballot-order': { scenario: 'contention', nodes: 3, seeds: 100 },
 };
 
 const DEFAULT_BUDGET: SimulationBudget = { scenario: 'random-faults', seeds: 50 };

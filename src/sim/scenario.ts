@@ -70,6 +70,8 @@ export interface RandomFaults {
 export interface Scenario {
   readonly name: string;
   readonly description: string;
+  /** The protocols the scenario is for (the gate runs it for these only); every protocol if absent. */
+  readonly protocols?: readonly string[];
   readonly nodes?: number;
   readonly network: NetworkModel;
   readonly timing: Timing;
@@ -98,11 +100,14 @@ export function scenariosDir(): string {
   return join(repoRoot(), 'scenarios');
 }
 
-export function namedScenarios(): string[] {
-  return readdirSync(scenariosDir())
+/** The named scenarios, or those for one protocol. */
+export function namedScenarios(protocol?: string): string[] {
+  const all = readdirSync(scenariosDir())
     .filter((f) => f.endsWith('.json'))
     .map((f) => basename(f, '.json'))
     .sort();
+  if (protocol === undefined) return all;
+  return all.filter((name) => loadScenario(name).protocols?.includes(protocol) ?? true);
 }
 
 /** A named scenario (scenarios/NAME.json) or a scenario file. */
@@ -147,7 +152,7 @@ export function parseScenario(raw: unknown, file: string): Scenario {
   };
 
   const top = obj(raw, 'the scenario');
-  const known = new Set(['name', 'description', 'nodes', 'network', 'timing', 'workload', 'timeline', 'randomFaults', 'byzantine', 'policy', 'heal']);
+  const known = new Set(['name', 'description', 'protocols', 'nodes', 'network', 'timing', 'workload', 'timeline', 'randomFaults', 'byzantine', 'policy', 'heal']);
   for (const k of Object.keys(top)) if (!known.has(k)) bad(k, `unknown field; the fields are ${[...known].join(', ')}`);
 
   const net = top.network === undefined ? {} : obj(top.network, 'network');
@@ -230,6 +235,9 @@ export function parseScenario(raw: unknown, file: string): Scenario {
   return {
     name: typeof top.name === 'string' ? top.name : basename(file, '.json'),
     description: typeof top.description === 'string' ? top.description : '',
+    ...(top.protocols !== undefined && {
+      protocols: Array.isArray(top.protocols) && top.protocols.every((x) => typeof x === 'string') ? (top.protocols as string[]) : bad('protocols', 'expected a list of protocol names'),
+    }),
     ...(top.nodes !== undefined && { nodes: num(top.nodes, 'nodes', 1, 64) }),
     network,
     timing,

@@ -31,7 +31,7 @@ export function simulationSuite(system: SystemProtocol, seedsPerScenario: number
   let ok = 0;
   let linearizable = 0;
   let events = 0;
-  for (const name of namedScenarios()) {
+  for (const name of namedScenarios(system.name)) {
     const scenario = loadScenario(name);
     const row = { name, runs: 0, ok: 0, maxTerm: 0, events: 0 };
     for (let seed = 1; seed <= seedsPerScenario; seed++) {

@@ -18,7 +18,7 @@ import { loadScenario, namedScenarios } from '../../src/sim/scenario.ts';
 import { simulate } from '../../src/sim/simulator.ts';
 
 describe('Multi-Paxos in the simulator', () => {
-  for (const name of namedScenarios()) {
+  for (const name of namedScenarios('multipaxos')) {
     it(`runs scenario ${name}: seeds 1..3 linearizable, invariants hold, progress after healing`, () => {
       const scenario = loadScenario(name);
       for (let seed = 1; seed <= 3; seed++) {

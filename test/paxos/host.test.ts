@@ -15,7 +15,7 @@ import type { PaxosServer, PaxosServerEvent } from '../../src/paxos/host.ts';
 import { PAXOS_ACTION_PROPERTIES, PAXOS_INVARIANTS } from '../../src/paxos/invariants.ts';
 import { PAXOS_MUTANTS } from '../../src/paxos/mutants.ts';
 import type { PaxosMessage } from '../../src/paxos/types.ts';
-import { loadScenario, namedScenarios, parseScenario } from '../../src/sim/scenario.ts';
+import { loadScenario, namedScenarios } from '../../src/sim/scenario.ts';
 import { simulate } from '../../src/sim/simulator.ts';
 
 /**
@@ -24,21 +24,10 @@ import { simulate } from '../../src/sim/simulator.ts';
  * and 100), on a lossy network with crashes and pauses. The named scenarios decide the register
  * in the first tens of ms, before their faults begin.
  */
-const CONTENTION = parseScenario(
-  {
-    name: 'contention',
-    description: 'a write-once register under contention',
-    network: { delayMs: { min: 1, max: 40 }, loss: 0.2, duplicate: 0.05 },
-    timing: { electionTimeoutMs: [15, 60], heartbeatMs: 20 },
-    workload: { clients: 8, ops: 80, intervalMs: [0, 30], mix: { put: 3, get: 1 }, keys: 1, timeoutMs: 150, giveUpMs: 600 },
-    randomFaults: { everyMs: [20, 80], untilMs: 1500, kinds: ['crash', 'restart', 'isolate', 'heal', 'pause', 'resume'] },
-    heal: { at: 1500, budgetMs: 20000 },
-  },
-  'contention',
-);
+const CONTENTION = loadScenario('contention');
 
 describe('Paxos (a write-once register) in the simulator', () => {
-  for (const name of namedScenarios()) {
+  for (const name of namedScenarios('paxos')) {
     it(`runs scenario ${name}: seeds 1..5 linearizable, invariants hold, every server decides`, () => {
       const scenario = loadScenario(name);
       for (let seed = 1; seed <= 5; seed++) {

@@ -13,7 +13,7 @@ import { loadScenario, namedScenarios } from '../../src/sim/scenario.ts';
 import { simulate } from '../../src/sim/simulator.ts';
 
 describe('Raft in the simulator', () => {
-  it.each(namedScenarios())('runs %s: linearizable, invariants hold, progress after healing', (name) => {
+  it.each(namedScenarios('raft'))('runs %s: linearizable, invariants hold, progress after healing', (name) => {
     const scenario = loadScenario(name);
     for (const seed of [1, 2, 3]) {
       const r = simulate({ protocol: raftSystem, scenario, seed });
