@@ -388,13 +388,19 @@ export class PbftPolicy implements HostPolicy<Replica, PbftMessage, ReplicaEvent
   private readonly executedSeq = new Map<number, number>();
   private readonly executedDigests = new Set<string>();
   private executedSeen = 0;
-  /** (view.seq) -> digest of each pre-prepare in the log (accepted, or sent as primary). */
+  /** (view.seq) -> digest of the first pre-prepare in the log for it (accepted, or sent as primary). */
   private readonly accepted = new Map<string, string>();
+  /** Second pre-prepares for a slot, offered to the reducer once (current view). */
+  private offered = new Set<string>();
   /** The requests pre-prepared in the current view (the primary's, and the new view's). */
   private assignedInView = new Set<string>();
   private nextSeqInView = 1;
   /** Own normal-case messages of the current view, by sequence number: what a retransmission resends. */
   private own = new Map<number, PbftMessage[]>();
+  /** When we last sent a message of our own for each sequence number of the current view. */
+  private lastSent = new Map<number, number>();
+  /** The time of the step being noted (noteOwn has no context). */
+  private now = 0;
   /** Sequence numbers committed-local here in the current view. */
   private committedInView = new Set<number>();
   private topCommitted = 0;
@@ -402,6 +408,7 @@ export class PbftPolicy implements HostPolicy<Replica, PbftMessage, ReplicaEvent
   private ownViewChange: ViewChangeMessage | undefined;
   private ownNewView: NewViewMessage | undefined;
   private newViewEvidence: PrepareMessage[] = [];
+  private viewChangeEvidence: PrepareMessage[] = [];
   private readonly progress = new Map<number, Progress>();
   /** The view-change timer: its period, doubling at each view change that does not execute anything new (4.5.2). */
   private period = 0;
@@ -419,6 +426,8 @@ export class PbftPolicy implements HostPolicy<Replica, PbftMessage, ReplicaEvent
   private newViewResend = { gap: 1, at: 0 };
   /** Per replica and sequence number: when we may answer it again, and the gap after that. */
   private cooling = new Map<string, { gap: number; next: number }>();
+  /** Per replica and sequence number: when we last heard it send again for it. */
+  private heard = new Map<string, number>();
   /** When each replica last showed it is outside our view. */
   private readonly strayAt = new Map<number, number>();
 
@@ -517,6 +526,7 @@ export class PbftPolicy implements HostPolicy<Replica, PbftMessage, ReplicaEvent
   /** What a step did, for the decisions after it. */
   private note(ctx: Ctx, taken: ReducerStep<Replica, PbftMessage>): void {
     const node = ctx.node;
+    this.now = ctx.now();
     switch (taken.action) {
       case 'PrePrepare':
       case 'ReceivePrePrepare':
@@ -524,7 +534,7 @@ export class PbftPolicy implements HostPolicy<Replica, PbftMessage, ReplicaEvent
         for (const m of taken.sent) this.noteOwn(m);
         if (taken.action === 'ReceivePrePrepare') {
           const pp = taken.received as PrePrepareMessage;
-          this.accepted.set(`${pp.view}.${pp.seq}`, pp.digest);
+          if (!this.accepted.has(`${pp.view}.${pp.seq}`)) this.accepted.set(`${pp.view}.${pp.seq}`, pp.digest);
         }
         this.enqueue({ kind: 'cert', cert: (taken.sent[0] ?? taken.received) as Certificate });
         if (taken.action === 'PrePrepare') this.enqueue({ kind: 'assign' });
@@ -540,6 +550,8 @@ export class PbftPolicy implements HostPolicy<Replica, PbftMessage, ReplicaEvent
       case 'Timeout': {
         const vc = taken.sent[0] as ViewChangeMessage;
         this.ownViewChange = vc;
+        this.viewChangeEvidence = this.proofs(vc.prepared, (c) => 1 + [...this.store.committers(c)].filter((j) => j !== this.me).length);
+        for (const m of this.viewChangeEvidence) ctx.resend(m);
         this.store.add(vc, ctx.now());
         this.backoff++;
         this.period = this.drawPeriod(ctx);
@@ -574,12 +586,15 @@ export class PbftPolicy implements HostPolicy<Replica, PbftMessage, ReplicaEvent
     const list = this.own.get(m.seq);
     if (list === undefined) this.own.set(m.seq, [m]);
     else list.push(m);
+    this.lastSent.set(m.seq, this.now);
   }
 
   private enterView(ctx: Ctx, taken: ReducerStep<Replica, PbftMessage>): void {
     const node = ctx.node;
     const v = node.view;
     this.own = new Map();
+    this.lastSent = new Map();
+    this.offered = new Set();
     this.assignedInView = new Set();
     this.nextSeqInView = 1;
     this.committedInView = new Set();
@@ -587,6 +602,7 @@ export class PbftPolicy implements HostPolicy<Replica, PbftMessage, ReplicaEvent
     this.lowestUncommitted = 1;
     this.progress.clear();
     this.cooling.clear();
+    this.heard.clear();
     this.strayAt.clear();
     this.viewChangeArmedAt = undefined;
     this.strayedSince = undefined;
@@ -630,18 +646,28 @@ export class PbftPolicy implements HostPolicy<Replica, PbftMessage, ReplicaEvent
    * spec (it was available to every replica already), and the NEW-VIEW then checks everywhere.
    */
   private evidence(nv: NewViewMessage): PrepareMessage[] {
-    const claims = new Map<string, { cert: Certificate; n: number }>();
+    const claims = new Map<string, number>();
+    const certs: Certificate[] = [];
     for (const vc of nv.viewChanges) {
       for (const c of vc.prepared) {
         const key = certificateKey(c);
-        const e = claims.get(key);
-        if (e === undefined) claims.set(key, { cert: c, n: 1 });
-        else e.n++;
+        const n = claims.get(key);
+        if (n === undefined) certs.push(c);
+        claims.set(key, (n ?? 0) + 1);
       }
     }
+    return this.proofs(certs, (c) => claims.get(certificateKey(c))!);
+  }
+
+  /**
+   * The PREPAREs behind the certificates that fewer than f + 1 replicas vouch for (claim in a view
+   * change, or, for our own view change, are known prepared for: their COMMITs). The same holds of
+   * a VIEW-CHANGE as of a NEW-VIEW: PBFT's carries its proofs, PBFT.tla's leaves them in the network.
+   */
+  private proofs(certs: readonly Certificate[], vouchers: (c: Certificate) => number): PrepareMessage[] {
     const out: PrepareMessage[] = [];
-    for (const { cert, n } of claims.values()) {
-      if (n >= this.cfg.f + 1) continue;
+    for (const cert of certs) {
+      if (vouchers(cert) >= this.cfg.f + 1) continue;
       for (const j of this.store.preparers(cert)) out.push(prepareMsg(cert, j));
     }
     return out;
@@ -718,15 +744,19 @@ export class PbftPolicy implements HostPolicy<Replica, PbftMessage, ReplicaEvent
     const node = ctx.node;
     if (node.status !== 'Normal' || cert.view !== node.view) return false;
     const p = primary(this.cfg, cert.view);
-    const slot = `${cert.view}.${cert.seq}`;
-    const accepted = this.accepted.get(slot);
-    if (accepted === undefined) {
+    if (!node.log.has(prePrepareKey(cert, p))) {
       if (p === this.me || cert.seq > node.executed.length + WINDOW) return false;
-      const pp = this.store.prePrepares.get(certificateKey(cert));
+      const key = certificateKey(cert);
+      const pp = this.store.prePrepares.get(key);
       if (pp === undefined) return false;
+      if (this.accepted.has(`${cert.view}.${cert.seq}`)) {
+        // Another request for a view and sequence number we accepted one for: the reducer's rule
+        // (MayAcceptPrePrepare) refuses it, unless a seeded bug replaced the rule. Asked once.
+        if (this.offered.has(key)) return false;
+        this.offered.add(key);
+      }
       return ctx.step({ type: 'ReceivePrePrepare', message: pp });
     }
-    if (accepted !== cert.digest || !node.log.has(prePrepareKey(cert, p))) return false;
     const pp: PrePrepareMessage = { type: 'PrePrepare', view: cert.view, seq: cert.seq, digest: cert.digest, sender: p };
     if (!node.log.has(commitKey(cert, this.me))) {
       const preparers = this.store.preparers(cert);
@@ -893,20 +923,30 @@ export class PbftPolicy implements HostPolicy<Replica, PbftMessage, ReplicaEvent
   }
 
   /**
-   * A replica sends again its message for sequence number n, which we have committed: it is still
-   * working on n (or helping another). Ours for n again, and for those before it since its last
-   * COMMIT we hold (it may lack a pre-prepare, and so have nothing to send for those). The answers
-   * to one replica for one n come less and less often, so two replicas that both have n stop.
+   * A replica sends again its message for sequence number n, which we have committed, heartbeat
+   * after heartbeat: it is still working on n. Ours for n again; from the primary, also its pre-prepares
+   * since the replica's last COMMIT we hold (it may lack one, and so have nothing to send for it).
+   * The answers to one replica for one n come less and less often, so two replicas that both have
+   * n soon stop.
    */
   private answer(ctx: Ctx, j: number, n: number): void {
     const key = `${j}:${n}`;
     const now = ctx.now();
+    // A replica that needs n sends for it every heartbeat; answers come two or more heartbeats
+    // apart. Only the first is a need: answers must not be answered.
+    const hb = this.options.timing.heartbeatMs;
+    const before = this.heard.get(key);
+    this.heard.set(key, now);
+    if (before === undefined || now - before < hb / 2 || now - before > (3 * hb) / 2) return;
     const cooling = this.cooling.get(key);
     if (cooling !== undefined && now < cooling.next) return;
-    const gap = cooling === undefined ? 1 : Math.min(cooling.gap * 2, 64);
+    const gap = cooling === undefined ? 2 : Math.min(cooling.gap * 2, 64);
     this.cooling.set(key, { gap, next: now + gap * this.options.timing.heartbeatMs });
-    const from = Math.max(Math.min((this.progress.get(j)?.h ?? 0) + 1, n), n - RESEND_WINDOW + 1);
-    for (let k = from; k <= n; k++) for (const m of this.own.get(k) ?? []) ctx.resend(m);
+    for (const m of this.own.get(n) ?? []) ctx.resend(m);
+    // A backup that lacks a pre-prepare has nothing of its own to send for it: the primary fills the gap below n.
+    if (!this.isPrimaryNormal(ctx.node)) return;
+    const from = Math.max((this.progress.get(j)?.h ?? 0) + 1, n - RESEND_WINDOW + 1);
+    for (let k = from; k < n; k++) for (const m of this.own.get(k) ?? []) if (m.type === 'PrePrepare') ctx.resend(m);
   }
 
   private strayStillThere(ctx: Ctx): boolean {
@@ -930,6 +970,7 @@ export class PbftPolicy implements HostPolicy<Replica, PbftMessage, ReplicaEvent
     if (node.status === 'ViewChange') {
       if (this.ownViewChange !== undefined && this.ownViewChange.view === node.view && this.resendTick - this.lastViewChangeResend >= this.viewChangeResendGap) {
         ctx.resend(this.ownViewChange);
+        for (const m of this.viewChangeEvidence) ctx.resend(m);
         this.lastViewChangeResend = this.resendTick;
         this.viewChangeResendGap = Math.min(this.viewChangeResendGap * 2, 8);
       }
@@ -941,8 +982,10 @@ export class PbftPolicy implements HostPolicy<Replica, PbftMessage, ReplicaEvent
     }
     const seqs = new Set<number>();
     // What we are still waiting for.
+    const settled = ctx.now() - this.options.timing.heartbeatMs;
     for (let n = this.lowestUncommitted, k = 0; k < RESEND_WINDOW && n < this.nextSeqOwn(); n++) {
-      if (this.committedInView.has(n) || !this.own.has(n)) continue;
+      // Not what is still on its way.
+      if (this.committedInView.has(n) || !this.own.has(n) || this.lastSent.get(n)! > settled) continue;
       seqs.add(n);
       k++;
     }
