@@ -1018,6 +1018,7 @@ export class PbftPolicy implements HostPolicy<Replica, PbftMessage, ReplicaEvent
 
 export function createPbftSystem(options: SystemOptions): SystemDefinition<Replica, PbftMessage, ReplicaEvent> {
   const cfg = pbftConfig(options.nodes, options.mutant);
+  for (const k of Object.keys(options.policy ?? {})) throw new UserError(`the scenario's policy.pbft.${k} is not a PBFT setting: PBFT's policy has none (its Byzantine replica is the scenario's "byzantine")`);
   const servers = replicaIds(cfg.n);
   const byzantine = parseByzantine(options.byzantine, cfg.n);
   return {

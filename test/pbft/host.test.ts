@@ -1,0 +1,335 @@
+// PBFT as a system: the named scenarios and every Byzantine strategy pass on a few seeds (the
+// clients' history linearizable while a replica lies, invariants kept, progress after healing),
+// runs are deterministic, the adversaries send only what PBFT.tla lets a Byzantine replica send,
+// the lying replica's replies never make a client accept a wrong result (unless the clients
+// trust f replies, the seeded bug), the incremental monitor agrees with the explorer's full
+// invariants on small random runs, and the seeded bugs are caught within a few seeds.
+
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { KeyedSet } from '../../src/core/keyed-set.ts';
+import { DEFAULT_TIMING } from '../../src/host/system.ts';
+import type { SystemOptions, SystemProtocol } from '../../src/host/system.ts';
+import type { AdversaryContext, NodeId, Wire } from '../../src/host/types.ts';
+import { checkHistory } from '../../src/lincheck/check.ts';
+import { BYZANTINE_STRATEGIES, ForbiddenMessage, createAdversary, parseByzantine } from '../../src/pbft/byzantine.ts';
+import type { PbftCluster } from '../../src/pbft/cluster.ts';
+import { NULL_REQUEST, createPbftSystem, pbftConfig, pbftSystem } from '../../src/pbft/host.ts';
+import { pbftInvariants } from '../../src/pbft/invariants.ts';
+import { addedEntries } from '../../src/pbft/monitor.ts';
+import { messageKey, prepareMsg, viewChangeMsg } from '../../src/pbft/node.ts';
+import type { PbftMessage, Replica } from '../../src/pbft/types.ts';
+import { DEFAULT_SCENARIO, loadScenario, namedScenarios } from '../../src/sim/scenario.ts';
+import type { Scenario } from '../../src/sim/scenario.ts';
+import { simulate } from '../../src/sim/simulator.ts';
+
+const strategy = (scenario: Scenario, byzantine: string): Scenario => ({ ...scenario, byzantine });
+
+function expectOk(r: ReturnType<typeof simulate>, what: string): void {
+  expect(r.failure, what).toBeUndefined();
+  expect(r.ok, what).toBe(true);
+  expect(r.linearizable, what).toBe(true);
+  expect(r.ops.ok, what).toBeGreaterThan(0);
+}
+
+describe('PBFT in the simulator', () => {
+  for (const name of namedScenarios('pbft')) {
+    it(`runs scenario ${name} with its Byzantine replica: seeds 1..3 linearizable, invariants hold, progress after healing`, () => {
+      const scenario = loadScenario(name);
+      for (let seed = 1; seed <= 3; seed++) expectOk(simulate({ protocol: pbftSystem, scenario, seed }), `${name}, seed ${seed}`);
+    });
+  }
+
+  for (const byzantine of [...BYZANTINE_STRATEGIES, 'none', 'silent@2']) {
+    it(`runs with the Byzantine replica ${byzantine}: byzantine-primary and partitions, seeds 1..3`, () => {
+      for (const name of ['byzantine-primary', 'partitions']) {
+        const scenario = strategy(loadScenario(name), byzantine);
+        for (let seed = 1; seed <= 3; seed++) expectOk(simulate({ protocol: pbftSystem, scenario, seed }), `${name}, ${byzantine}, seed ${seed}`);
+      }
+    });
+  }
+
+  it('runs on 7 replicas (f = 2) with a lying replica', () => {
+    expectOk(simulate({ protocol: pbftSystem, scenario: loadScenario('byzantine-primary'), seed: 1, nodes: 7 }), '7 replicas');
+  });
+
+  it('changes views away from a silent primary, and the replica it chose leads', () => {
+    const r = simulate({ protocol: pbftSystem, scenario: strategy(DEFAULT_SCENARIO, 'silent'), seed: 5 });
+    expectOk(r, 'silent primary');
+    // leading() is the view a correct replica is the Normal primary of: view 1's is replica 1.
+    expect(r.leaders[0]).toMatchObject({ term: 1, server: '1' });
+  });
+
+  it('is deterministic: one seed twice gives one digest, another seed another', () => {
+    const scenario = loadScenario('byzantine-primary');
+    const a = simulate({ protocol: pbftSystem, scenario, seed: 21 });
+    const b = simulate({ protocol: pbftSystem, scenario, seed: 21 });
+    const c = simulate({ protocol: pbftSystem, scenario, seed: 22 });
+    expect(a.digest).toBe(b.digest);
+    expect(a.events).toBe(b.events);
+    expect(c.digest).not.toBe(a.digest);
+  });
+
+  it("logs every step as PBFT.tla's action with its parameters", () => {
+    const r = simulate({ protocol: pbftSystem, scenario: strategy(loadScenario('byzantine-primary'), 'lying-view-change'), seed: 2, keepLog: true });
+    expect(r.ok).toBe(true);
+    const params = new Map<string, string>();
+    for (const e of r.log!) params.set(e.action, Object.keys(e.params).sort().join(','));
+    expect(Object.fromEntries(params)).toMatchObject({
+      PrePrepare: 'i,r',
+      ReceivePrePrepare: 'd,i,n',
+      ReceivePrepares: 'd,from,i,n',
+      ReceiveCommits: 'd,from,i,n',
+      Timeout: 'i',
+      ReceiveViewChanges: 'Q,i,v',
+      ReceiveNewView: 'i,j',
+    });
+    // Quorums: 2f prepares from distinct backups, 2f + 1 commits.
+    for (const e of r.log!) {
+      if (e.action === 'ReceivePrepares') expect(new Set(e.params.from as number[]).size).toBeGreaterThanOrEqual(2);
+      if (e.action === 'ReceiveCommits') expect(new Set(e.params.from as number[]).size).toBeGreaterThanOrEqual(3);
+    }
+  });
+
+  it('executes the null requests of new views as no-ops, and refuses n that is not 3f + 1, unknown strategies and policy settings', () => {
+    const def = createPbftSystem({ nodes: 4, timing: DEFAULT_TIMING });
+    expect(def.isNoop!(NULL_REQUEST)).toBe(true);
+    expect(def.isNoop!('[0,1,"get","k0"]')).toBe(false);
+    expect(def.clients).toEqual({ replies: 2, broadcast: true });
+    expect(def.byzantine!.ids).toEqual(['0']);
+    expect(createPbftSystem({ nodes: 7, timing: DEFAULT_TIMING, byzantine: 'silent@3' }).byzantine!.ids).toEqual(['3']);
+    expect(createPbftSystem({ nodes: 4, timing: DEFAULT_TIMING, byzantine: 'none' }).byzantine).toBeUndefined();
+    expect(() => createPbftSystem({ nodes: 5, timing: DEFAULT_TIMING })).toThrow(/3f \+ 1/);
+    expect(() => parseByzantine('sneaky', 4)).toThrow(/no Byzantine strategy "sneaky"/);
+    expect(() => parseByzantine('silent@4', 4)).toThrow(/0 \.\. 3/);
+    expect(() => createPbftSystem({ nodes: 4, timing: DEFAULT_TIMING, policy: { window: 3 } })).toThrow(/policy\.pbft\.window/);
+  });
+
+  it('runs past a thousand sequence numbers (the high water mark K allows long runs)', () => {
+    const scenario: Scenario = { ...DEFAULT_SCENARIO, byzantine: 'random', workload: { ...DEFAULT_SCENARIO.workload, clients: 8, ops: 1100, intervalMs: [0, 5] } };
+    const r = simulate({ protocol: pbftSystem, scenario, seed: 3, skipLinearizability: true });
+    expect(r.failure).toBeUndefined();
+    expect(r.commitsPerSecond.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(1100);
+  });
+});
+
+// ---- the lying replica ----------------------------------------------------------------------------
+
+/** PBFT with the Byzantine replica's client replies counted (and the adversary kept honest by its guard). */
+function countingLies(counts: { replies: number }): SystemProtocol {
+  return {
+    ...pbftSystem,
+    create: (o: SystemOptions) => {
+      const def = createPbftSystem(o);
+      return {
+        ...def,
+        byzantine: {
+          ids: def.byzantine!.ids,
+          create: (id: NodeId, ctx: AdversaryContext<PbftMessage>) =>
+            def.byzantine!.create(id, {
+              ...ctx,
+              id: ctx.id,
+              now: ctx.now,
+              random: ctx.random,
+              correct: ctx.correct,
+              send: (to: NodeId, wire: Wire<PbftMessage>) => {
+                if (wire.type === 'ClientReply') counts.replies++;
+                ctx.send(to, wire);
+              },
+            }),
+        },
+      };
+    },
+  };
+}
+
+describe('the lying replica', () => {
+  it("never makes a client accept a wrong result: clients wait for f + 1 matching replies, and the history stays linearizable", () => {
+    const counts = { replies: 0 };
+    const scenario = strategy(loadScenario('byzantine-primary'), 'lying-replies');
+    for (let seed = 1; seed <= 4; seed++) {
+      const r = simulate({ protocol: countingLies(counts), scenario, seed, keepLog: true });
+      expectOk(r, `seed ${seed}`);
+      expect(checkHistory(r.history!, 'kv').ok).toBe(true);
+    }
+    // It did lie: every reply it sent is a wrong result.
+    expect(counts.replies).toBeGreaterThan(100);
+  });
+
+  it('makes clients accept wrong results once they trust f replies (pbft-client-trusts-f-replies): the history is not linearizable', () => {
+    const scenario = strategy(loadScenario('byzantine-primary'), 'lying-replies');
+    const r = simulate({ protocol: pbftSystem, scenario, seed: 1, mutant: 'pbft-client-trusts-f-replies' });
+    expect(r.ok).toBe(false);
+    expect(r.failure?.kind).toBe('not-linearizable');
+  });
+});
+
+// ---- what an adversary may send -----------------------------------------------------------------
+
+describe('the adversaries', () => {
+  it('refuse to send what PBFT.tla does not let a Byzantine replica send', () => {
+    const cfg = pbftConfig(4);
+    const sent: Wire<PbftMessage>[] = [];
+    const ctx: AdversaryContext<PbftMessage> = { id: '0', now: () => 0, random: () => 0.5, send: (_to, w) => sent.push(w), correct: () => new Map() };
+    // eslint-disable-next-line @typescript-eslint/no-explicit-any
+    const adversary = createAdversary('lying-view-change', cfg, 0, ctx, DEFAULT_TIMING) as any;
+    const request = '[0,1,"put","k0","v"]';
+    const deny = (wire: Wire<PbftMessage>) => expect(() => adversary.allowed(wire)).toThrow(ForbiddenMessage);
+    // A correct replica's PREPARE it never received (a forgery), a client's request, another replica's reply.
+    deny({ type: 'Protocol', message: prepareMsg({ view: 1, seq: 1, digest: request }, 2) });
+    deny({ type: 'ClientRequest', client: 0, seq: 1, command: request });
+    deny({ type: 'ClientReply', client: 0, seq: 1, result: { ok: true }, replica: '1' });
+    // A pre-prepare of a request no client issued, or for a view it is not the primary of.
+    deny({ type: 'Protocol', message: { type: 'PrePrepare', view: 0, seq: 1, digest: request, sender: 0 } });
+    adversary.deliver({ type: 'ClientRequest', client: 0, seq: 1, command: request });
+    adversary.allowed({ type: 'Protocol', message: { type: 'PrePrepare', view: 0, seq: 1, digest: request, sender: 0 } });
+    deny({ type: 'Protocol', message: { type: 'PrePrepare', view: 1, seq: 1, digest: request, sender: 0 } });
+    // A view change claiming a certificate that does not check (one PREPARE, no claims).
+    const p = prepareMsg({ view: 1, seq: 1, digest: request }, 2);
+    adversary.deliver({ type: 'Protocol', message: p });
+    deny({ type: 'Protocol', message: viewChangeMsg(2, [{ view: 1, seq: 1, digest: request }], 0) });
+    // With a second backup's PREPARE it checks (2f of them), and forwarding a received message is allowed.
+    adversary.deliver({ type: 'Protocol', message: prepareMsg({ view: 1, seq: 1, digest: request }, 3) });
+    adversary.allowed({ type: 'Protocol', message: viewChangeMsg(2, [{ view: 1, seq: 1, digest: request }], 0) });
+    adversary.allowed({ type: 'Protocol', message: p });
+    // Its own PREPARE for any digest, its own reply with any result.
+    adversary.allowed({ type: 'Protocol', message: prepareMsg({ view: 1, seq: 7, digest: NULL_REQUEST }, 0) });
+    adversary.allowed({ type: 'ClientReply', client: 0, seq: 1, result: { ok: false }, replica: '0' });
+  });
+});
+
+// ---- the monitor against the explorer's invariants -----------------------------------------------
+
+interface Verdicts {
+  monitor?: { step: number; invariant: string };
+  full?: { step: number; invariants: string[] };
+  steps: number;
+}
+
+/** The correct replicas as the explorer's cluster: the requests clients issued, and msgs as what the replicas' logs say they sent. */
+function clusterView(nodes: ReadonlyMap<NodeId, Replica>, requests: ReadonlySet<string>): PbftCluster {
+  const replicas = [...nodes.values()].sort((a, b) => a.id - b.id);
+  const sent: PbftMessage[] = [];
+  for (const r of replicas) for (const { item } of r.log.entries) if (item.sender === r.id) sent.push(item);
+  return { replicas, clients: { requests: [...requests].sort(), accepted: [] }, messages: KeyedSet.of(sent, messageKey) };
+}
+
+/** PBFT whose monitor also runs the explorer's full invariants after every step, and records when each first finds something broken. */
+function doublyChecked(v: Verdicts): SystemProtocol {
+  return {
+    ...pbftSystem,
+    create: (o: SystemOptions) => {
+      const def = createPbftSystem(o);
+      const cfg = pbftConfig(o.nodes, o.mutant);
+      const invariants = pbftInvariants(NULL_REQUEST, cfg.k);
+      // Every request that reached a replica, correct or not: the spec's `requests`.
+      const requests = new Set<string>();
+      return {
+        ...def,
+        policy: (id: NodeId) => {
+          const p = def.policy(id);
+          const take = p.onClientCommand.bind(p);
+          p.onClientCommand = (ctx, command) => (requests.add(command), take(ctx, command));
+          return p;
+        },
+        byzantine: {
+          ids: def.byzantine!.ids,
+          create: (id: NodeId, ctx: AdversaryContext<PbftMessage>) => {
+            const a = def.byzantine!.create(id, ctx);
+            return {
+              tick: () => a.tick(),
+              deliver: (wire: Wire<PbftMessage>) => {
+                if (wire.type === 'ClientRequest') requests.add(wire.command);
+                a.deliver(wire);
+              },
+            };
+          },
+        },
+        monitor: () => {
+          const monitor = def.monitor();
+          return {
+            observe(id: NodeId, nodes: ReadonlyMap<NodeId, Replica>) {
+              v.steps++;
+              if (v.full === undefined) {
+                const c = clusterView(nodes, requests);
+                const broken = invariants.filter((i) => !i.holds(c)).map((i) => i.name);
+                if (broken.length > 0) v.full = { step: v.steps, invariants: broken };
+              }
+              const b = monitor.observe(id, nodes);
+              if (b !== undefined && v.monitor === undefined) v.monitor = { step: v.steps, invariant: b.invariant };
+              return b;
+            },
+          };
+        },
+      };
+    },
+  };
+}
+
+describe('the PBFT run monitor', () => {
+  it('finds its new log entries by binary search, as a merge would', () => {
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.nat({ max: 200 })), fc.uniqueArray(fc.nat({ max: 200 })), (a, b) => {
+        const before = KeyedSet.of(a.map(String), (x) => x);
+        const after = before.addAll(b.map(String), (x) => x);
+        const added = addedEntries(before.entries, after.entries)!.map((e) => e.key);
+        expect(added).toEqual(after.entries.map((e) => e.key).filter((k) => !before.has(k)));
+      }),
+      { numRuns: 300, seed: 3 },
+    );
+  });
+
+  it("agrees with the explorer's full invariants, step for step, on small random runs (correct and mutated reducers, every strategy)", () => {
+    let broken = 0;
+    let clean = 0;
+    fc.assert(
+      fc.property(
+        fc.record({
+          seed: fc.integer({ min: 1, max: 100_000 }),
+          mutant: fc.constantFrom(undefined, 'pbft-weak-prepare', 'pbft-weak-commit', 'pbft-newview-drops-prepared', 'pbft-accept-two-digests'),
+          byzantine: fc.constantFrom('random', 'equivocating-primary', 'lying-view-change'),
+          scenario: fc.constantFrom('byzantine-primary', 'random-faults'),
+        }),
+        ({ seed, mutant, byzantine, scenario }) => {
+          const base = loadScenario(scenario);
+          const small: Scenario = { ...base, byzantine, workload: { ...base.workload, clients: 3, ops: 24 } };
+          const v: Verdicts = { steps: 0 };
+          simulate({ protocol: doublyChecked(v), scenario: small, seed, mutant, skipLinearizability: true });
+          expect(v.monitor?.step, `full check: ${JSON.stringify(v.full)}, monitor: ${JSON.stringify(v.monitor)}`).toBe(v.full?.step);
+          if (v.monitor !== undefined) {
+            expect(v.full!.invariants).toContain(v.monitor.invariant);
+            broken++;
+          } else clean++;
+        },
+      ),
+      { numRuns: 40, seed: 17 },
+    );
+    // Both kinds of runs: the agreement is not only on runs where nothing breaks.
+    expect(broken).toBeGreaterThan(5);
+    expect(clean).toBeGreaterThan(5);
+  });
+});
+
+// ---- the seeded bugs ------------------------------------------------------------------------------
+
+describe('the seeded bugs in the simulator', () => {
+  // The byzantine-primary scenario (its random liar equivocates, lies in view changes and to clients) and the first failing seed.
+  const caught: readonly { readonly mutant: string; readonly failure: string; readonly budget: number }[] = [
+    { mutant: 'pbft-weak-prepare', failure: 'invariant: PreparedUniqueness', budget: 3 },
+    { mutant: 'pbft-accept-two-digests', failure: 'invariant: PreparedUniqueness', budget: 5 },
+    { mutant: 'pbft-newview-drops-prepared', failure: 'invariant: Agreement', budget: 3 },
+    { mutant: 'pbft-weak-commit', failure: 'invariant: Agreement', budget: 10 },
+    { mutant: 'pbft-client-trusts-f-replies', failure: 'not-linearizable', budget: 3 },
+  ];
+  for (const { mutant, failure, budget } of caught) {
+    it(`catches ${mutant} within ${budget} seeds of byzantine-primary`, () => {
+      const scenario = loadScenario('byzantine-primary');
+      let found: string | undefined;
+      for (let seed = 1; seed <= budget && found === undefined; seed++) {
+        const r = simulate({ protocol: pbftSystem, scenario, seed, mutant });
+        if (!r.ok) found = `${r.failure!.kind}: ${r.failure!.detail}`;
+      }
+      expect(found).toMatch(new RegExp(`^${failure}`));
+    });
+  }
+});
