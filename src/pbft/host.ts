@@ -15,7 +15,7 @@ import { decodeCommand } from '../host/kv.ts';
 import { drawDelay } from '../host/system.ts';
 import type { SystemOptions, SystemProtocol } from '../host/system.ts';
 import type { HostContext, HostPolicy, NodeId, ReducerStep, SystemDefinition } from '../host/types.ts';
-import { BYZANTINE_STRATEGIES, createAdversary, parseByzantine } from './byzantine.ts';
+import { createAdversary, parseByzantine } from './byzantine.ts';
 import { pbftRules } from './mutants.ts';
 import { certificate, certificateKey, commitKey, commitMsg, initialReplica, messageKey, prePrepareKey, preparedCerts, prepareMsg, primary, step } from './node.ts';
 import type { PbftConfig } from './node.ts';
@@ -399,6 +399,8 @@ export class PbftPolicy implements HostPolicy<Replica, PbftMessage, ReplicaEvent
   private own = new Map<number, PbftMessage[]>();
   /** When we last sent a message of our own for each sequence number of the current view. */
   private lastSent = new Map<number, number>();
+  /** The highest sequence number we have a message of our own for, in the current view. */
+  private topOwn = 0;
   /** The time of the step being noted (noteOwn has no context). */
   private now = 0;
   /** Sequence numbers committed-local here in the current view. */
@@ -587,6 +589,7 @@ export class PbftPolicy implements HostPolicy<Replica, PbftMessage, ReplicaEvent
     if (list === undefined) this.own.set(m.seq, [m]);
     else list.push(m);
     this.lastSent.set(m.seq, this.now);
+    if (m.seq > this.topOwn) this.topOwn = m.seq;
   }
 
   private enterView(ctx: Ctx, taken: ReducerStep<Replica, PbftMessage>): void {
@@ -594,6 +597,7 @@ export class PbftPolicy implements HostPolicy<Replica, PbftMessage, ReplicaEvent
     const v = node.view;
     this.own = new Map();
     this.lastSent = new Map();
+    this.topOwn = 0;
     this.offered = new Set();
     this.assignedInView = new Set();
     this.nextSeqInView = 1;
@@ -983,7 +987,7 @@ export class PbftPolicy implements HostPolicy<Replica, PbftMessage, ReplicaEvent
     const seqs = new Set<number>();
     // What we are still waiting for.
     const settled = ctx.now() - this.options.timing.heartbeatMs;
-    for (let n = this.lowestUncommitted, k = 0; k < RESEND_WINDOW && n < this.nextSeqOwn(); n++) {
+    for (let n = this.lowestUncommitted, k = 0; k < RESEND_WINDOW && n <= Math.min(this.topOwn, this.lowestUncommitted + 4 * RESEND_WINDOW); n++) {
       // Not what is still on its way.
       if (this.committedInView.has(n) || !this.own.has(n) || this.lastSent.get(n)! > settled) continue;
       seqs.add(n);
@@ -1007,11 +1011,6 @@ export class PbftPolicy implements HostPolicy<Replica, PbftMessage, ReplicaEvent
     for (const n of [...seqs].sort((a, b) => a - b)) for (const m of this.own.get(n) ?? []) ctx.resend(m);
   }
 
-  private nextSeqOwn(): number {
-    let max = 0;
-    for (const n of this.own.keys()) if (n > max) max = n;
-    return max + 1;
-  }
 }
 
 // ---- the system -------------------------------------------------------------------------------------
@@ -1061,5 +1060,3 @@ export const pbftSystem: SystemProtocol = {
   model: 'kv',
   create: createPbftSystem,
 };
-
-export { BYZANTINE_STRATEGIES };
