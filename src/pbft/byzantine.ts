@@ -222,6 +222,8 @@ class ByzantineReplica implements Adversary<PbftMessage> {
     const m = wire.message;
     if (m.sender === this.me) return;
     this.received.add(m);
+    // The view changes a new view is made of are correct replicas' signed messages too.
+    if (m.type === 'NewView') for (const vc of m.viewChanges) if (vc.sender !== this.me) this.received.add(vc);
     if (!this.known.wellFormed(m) && !(m.type === 'PrePrepare' && m.digest === NULL_REQUEST)) return;
     const fresh = m.type === 'PrePrepare' && m.digest === NULL_REQUEST ? true : this.known.add(m, this.ctx.now());
     if (!fresh) return;
