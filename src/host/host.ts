@@ -138,7 +138,7 @@ export class NodeHost<N, M, E> {
       ...(taken.sent.length > 0 && { sent: taken.sent.map((m) => this.logMessage(m)) }),
       state: this.def.logState(taken.node),
     });
-    this.env.stepped(this.id);
+    this.env.stepped(this.id, taken);
     this.applyCommitted();
     this.answerFromState();
     // The policy's internal actions, after this step and not inside it: steps stay one at a time.

@@ -54,7 +54,11 @@ export interface HostContext<N, E> {
   /** Arm (or re-arm) the timer `name` to fire after `delayMs`; the policy's onTimer hears it. */
   setTimer(name: string, delayMs: number): void;
   cancelTimer(name: string): void;
-  /** Send a protocol message outside any step: a retransmission of one the node has already sent. */
+  /**
+   * Send a protocol message outside any step: one the node has sent or received before (a
+   * retransmission, or PBFT's forwarding of the PREPAREs behind a certificate). Where the spec's
+   * network is the set of messages ever sent, this changes no state of the spec: it is not logged.
+   */
   resend(message: unknown): void;
 }
 
@@ -124,8 +128,8 @@ export interface SystemDefinition<N, M, E> {
  * checks implies the state invariant at every step.
  */
 export interface RunMonitor<N> {
-  /** After node `id` took a step; `nodes` holds every correct server's state. The broken invariant, with a detail, or undefined. */
-  observe(id: NodeId, nodes: ReadonlyMap<NodeId, N>): { readonly invariant: string; readonly detail: string } | undefined;
+  /** After node `id` took `step`; `nodes` holds every correct server's state. The broken invariant, with a detail, or undefined. */
+  observe(id: NodeId, nodes: ReadonlyMap<NodeId, N>, step: ReducerStep<N, unknown>): { readonly invariant: string; readonly detail: string } | undefined;
 }
 
 /** One line of the event log: a reducer step at a node, or a step of the network. */
@@ -162,7 +166,7 @@ export interface HostEnvironment<M> {
   /** The node applied log entry `index` (from 0) to its state machine. */
   applied(node: NodeId, index: number, entry: string): void;
   /** A step was taken: the environment checks its invariants. */
-  stepped(node: NodeId): void;
+  stepped(node: NodeId, step: ReducerStep<unknown, M>): void;
 }
 
 /** What a Byzantine replica can do: send anything it likes, to anyone, whenever it hears something. */

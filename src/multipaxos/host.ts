@@ -238,17 +238,11 @@ export function createMultiPaxosSystem(options: SystemOptions): SystemDefinition
   if (setting !== undefined) throw new UserError(`the scenario's policy.multipaxos.${setting} is not a Multi-Paxos setting: Multi-Paxos's policy has none`);
   const cfg = multiPaxosSystemConfig(options.nodes, options.mutant);
   const servers = cfg.proposers.map(String);
-  /** The step that made each state: the monitor's way to see what a step did without comparing whole logs. */
-  const madeBy = new WeakMap<MultiPaxosServer, MultiPaxosStep>();
   return {
     protocol: 'multipaxos',
     servers,
     initialNode: (id) => initialServer(Number(id)),
-    reduce: (node, event) => {
-      const step = multiPaxosReduce(cfg, node, event);
-      if (step !== undefined) madeBy.set(step.node, step);
-      return step;
-    },
+    reduce: (node, event) => multiPaxosReduce(cfg, node, event),
     destinations: (m) => [String(m.dest)],
     stable: (node) => node,
     recover: (id, stable) => {
@@ -269,7 +263,7 @@ export function createMultiPaxosSystem(options: SystemOptions): SystemDefinition
       pending: node.replica.pending.length,
     }),
     policy: () => new MultiPaxosPolicy(cfg, options),
-    monitor: () => multiPaxosMonitor(cfg, (node) => madeBy.get(node)),
+    monitor: () => multiPaxosMonitor(cfg),
   };
 }
 

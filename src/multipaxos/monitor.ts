@@ -47,7 +47,7 @@ function findSlot<T extends { readonly slot: number }>(xs: readonly T[], slot: n
 const sameEntry = (x: AcceptedEntry | undefined, y: AcceptedEntry | undefined) =>
   x === y || (x !== undefined && y !== undefined && x.val === y.val && sameBallot(x.bal, y.bal));
 
-export function multiPaxosMonitor(cfg: MultiPaxosConfig, stepOf: (node: MultiPaxosServer) => MultiPaxosStep | undefined): RunMonitor<MultiPaxosServer> {
+export function multiPaxosMonitor(cfg: MultiPaxosConfig): RunMonitor<MultiPaxosServer> {
   const majority = Math.floor(cfg.acceptors.length / 2) + 1;
   const seen = new Map<NodeId, Seen>();
   /** How many acceptors hold each (slot, ballot, command) now. */
@@ -170,7 +170,7 @@ export function multiPaxosMonitor(cfg: MultiPaxosConfig, stepOf: (node: MultiPax
   }
 
   return {
-    observe(id, nodes) {
+    observe(id, nodes, step) {
       const node = nodes.get(id)!;
       let s = seen.get(id);
       if (s === undefined) {
@@ -179,8 +179,7 @@ export function multiPaxosMonitor(cfg: MultiPaxosConfig, stepOf: (node: MultiPax
         seen.set(id, s);
       }
       if (s.node === node) return undefined;
-      const step = stepOf(node);
-      const known = step !== undefined && step.node === node ? step : undefined;
+      const known = step.node === node ? (step as MultiPaxosStep) : undefined;
       const broken = observeProposer(id, s, node, known) ?? observeAcceptor(id, s, node, known) ?? observeReplica(id, s, node, known);
       s.node = node;
       return broken;

@@ -196,17 +196,11 @@ export function createPaxosSystem(options: SystemOptions): SystemDefinition<Paxo
   if (setting !== undefined) throw new UserError(`the scenario's policy.paxos.${setting} is not a Paxos setting: Paxos's policy has none`);
   const cfg = paxosSystemConfig(options.nodes, options.mutant);
   const servers = cfg.proposers.map(String);
-  /** The step that made each state: the monitor's way to see what a step did (the value a Phase2a proposed). */
-  const madeBy = new WeakMap<PaxosServer, PaxosStep>();
   return {
     protocol: 'paxos',
     servers,
     initialNode: (id) => initialServer(Number(id)),
-    reduce: (node, event) => {
-      const step = paxosReduce(cfg, node, event);
-      if (step !== undefined) madeBy.set(step.node, step);
-      return step;
-    },
+    reduce: (node, event) => paxosReduce(cfg, node, event),
     destinations: (m) => [String(m.dest)],
     stable: (node) => node,
     recover: (id, stable) => {
@@ -227,7 +221,7 @@ export function createPaxosSystem(options: SystemOptions): SystemDefinition<Paxo
       decided: node.learner.decided,
     }),
     policy: () => new PaxosPolicy(cfg, options),
-    monitor: () => paxosMonitor(cfg, (node) => madeBy.get(node)),
+    monitor: () => paxosMonitor(cfg),
   };
 }
 

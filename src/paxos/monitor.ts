@@ -25,7 +25,7 @@ type Broken = { readonly invariant: string; readonly detail: string } | undefine
 const sameAccepted = (x: AcceptedValue | null, y: AcceptedValue | null) => x === y || (x !== null && y !== null && x.val === y.val && sameBallot(x.bal, y.bal));
 const holdingKey = (x: AcceptedValue) => `${x.bal.round}.${x.bal.proposer}|${x.val}`;
 
-export function paxosMonitor(cfg: PaxosConfig, stepOf: (node: PaxosServer) => PaxosStep | undefined): RunMonitor<PaxosServer> {
+export function paxosMonitor(cfg: PaxosConfig): RunMonitor<PaxosServer> {
   const majority = Math.floor(cfg.acceptors.length / 2) + 1;
   const proposers = new Set(cfg.proposers);
   const seen = new Map<NodeId, PaxosServer>();
@@ -93,7 +93,7 @@ export function paxosMonitor(cfg: PaxosConfig, stepOf: (node: PaxosServer) => Pa
   }
 
   return {
-    observe(id, nodes) {
+    observe(id, nodes, step) {
       const node = nodes.get(id)!;
       let before = seen.get(id);
       if (before === undefined) {
@@ -101,8 +101,7 @@ export function paxosMonitor(cfg: PaxosConfig, stepOf: (node: PaxosServer) => Pa
         before = { id: sid, proposer: initialProposer(sid), acceptor: initialAcceptor(sid), learner: initialLearner(sid) };
       }
       if (before === node) return undefined;
-      const step = stepOf(node);
-      const known = step !== undefined && step.node === node ? step : undefined;
+      const known = step.node === node ? (step as PaxosStep) : undefined;
       const broken = observeProposer(id, before, node, known) ?? observeAcceptor(id, before, node) ?? observeLearner(id, before, node);
       seen.set(id, node);
       return broken;

@@ -11,7 +11,7 @@ import { KvClient } from '../host/client.ts';
 import { CrashDuringSync, NodeHost, clientNode } from '../host/host.ts';
 import type { KvOperation } from '../host/kv.ts';
 import type { SystemProtocol } from '../host/system.ts';
-import type { Adversary, HostEnvironment, LogEvent, NodeId, Storage, SystemDefinition, Wire } from '../host/types.ts';
+import type { Adversary, HostEnvironment, LogEvent, NodeId, ReducerStep, Storage, SystemDefinition, Wire } from '../host/types.ts';
 import type { HistoryEvent } from '../lincheck/history.ts';
 import { checkHistory } from '../lincheck/check.ts';
 import type { LinResult } from '../lincheck/check.ts';
@@ -212,7 +212,7 @@ class Simulation<N, M, E> {
       storage: (node) => this.storages.get(node)!,
       record: (event) => this.record(event),
       applied: (node, index, entry) => this.applied(node, index, entry),
-      stepped: (node) => this.stepped(node),
+      stepped: (node, step) => this.stepped(node, step as ReducerStep<N, M>),
     };
   }
 
@@ -246,7 +246,7 @@ class Simulation<N, M, E> {
     if (this.options.keepLog) this.log.push(full);
   }
 
-  private stepped(id: NodeId): void {
+  private stepped(id: NodeId, step: ReducerStep<N, M>): void {
     this.steps++;
     const host = this.hosts.get(id)!;
     this.nodesView.set(id, host.node);
@@ -256,7 +256,7 @@ class Simulation<N, M, E> {
     else this.lastLed.delete(id);
     this.options.afterStep?.(id, this.nodesView);
     if (!this.checkInvariants || this.failure !== undefined) return;
-    const broken = this.monitor.observe(id, this.nodesView);
+    const broken = this.monitor.observe(id, this.nodesView, step);
     if (broken !== undefined) this.fail('invariant', `${broken.invariant}: ${broken.detail}`);
   }
 

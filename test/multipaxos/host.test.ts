@@ -150,7 +150,7 @@ function randomRun(choices: readonly number[], mutant?: string): Verdicts {
     executed = Math.max(executed, step.node.replica.log.length);
     pool.push(...step.sent);
     if (event.type === 'Propose') proposed.add(event.command);
-    if (monitorAt === undefined && monitor.observe(target, nodes) !== undefined) monitorAt = steps;
+    if (monitorAt === undefined && monitor.observe(target, nodes, step) !== undefined) monitorAt = steps;
     if (fullAt === undefined) {
       const after = clusterView(nodes, proposed);
       const broken = invariants.find((i) => !i.holds(after)) ?? MULTIPAXOS_ACTION_PROPERTIES.find((p) => !p.holds(before, after));

@@ -162,7 +162,7 @@ function randomRun(choices: readonly number[], mutant?: string): Verdicts {
       pool.push(...step.sent);
       if (event.type === 'Phase2a') proposed.add(event.value);
       decided ||= step.node.learner.decided !== null;
-      if (monitorAt === undefined && monitor.observe(target, nodes) !== undefined) monitorAt = steps;
+      if (monitorAt === undefined && monitor.observe(target, nodes, step) !== undefined) monitorAt = steps;
       if (fullAt === undefined) {
         const after = clusterView(nodes, proposed);
         const broken = PAXOS_INVARIANTS.find((i) => !i.holds(after)) ?? PAXOS_ACTION_PROPERTIES.find((p) => !p.holds(before, after));

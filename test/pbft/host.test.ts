@@ -10,7 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { KeyedSet } from '../../src/core/keyed-set.ts';
 import { DEFAULT_TIMING } from '../../src/host/system.ts';
 import type { SystemOptions, SystemProtocol } from '../../src/host/system.ts';
-import type { AdversaryContext, NodeId, Wire } from '../../src/host/types.ts';
+import type { AdversaryContext, NodeId, ReducerStep, Wire } from '../../src/host/types.ts';
 import { checkHistory } from '../../src/lincheck/check.ts';
 import { BYZANTINE_STRATEGIES, ForbiddenMessage, createAdversary, parseByzantine } from '../../src/pbft/byzantine.ts';
 import type { PbftCluster } from '../../src/pbft/cluster.ts';
@@ -248,14 +248,14 @@ function doublyChecked(v: Verdicts): SystemProtocol {
         monitor: () => {
           const monitor = def.monitor();
           return {
-            observe(id: NodeId, nodes: ReadonlyMap<NodeId, Replica>) {
+            observe(id: NodeId, nodes: ReadonlyMap<NodeId, Replica>, step: ReducerStep<Replica, unknown>) {
               v.steps++;
               if (v.full === undefined) {
                 const c = clusterView(nodes, requests);
                 const broken = invariants.filter((i) => !i.holds(c)).map((i) => i.name);
                 if (broken.length > 0) v.full = { step: v.steps, invariants: broken };
               }
-              const b = monitor.observe(id, nodes);
+              const b = monitor.observe(id, nodes, step);
               if (b !== undefined && v.monitor === undefined) v.monitor = { step: v.steps, invariant: b.invariant };
               return b;
             },
