@@ -84,7 +84,8 @@ type SimEvent<M> =
   | { readonly kind: 'deliver'; readonly from: NodeId; readonly to: NodeId; readonly wire: Wire<M> }
   | { readonly kind: 'timer'; readonly node: NodeId; readonly name: string; readonly gen: number }
   | { readonly kind: 'client'; readonly client: number; readonly name: 'next' | 'retry'; readonly gen: number }
-  | { readonly kind: 'fault'; readonly fault: TimedFault }
+  /** A fault of the schedule; `then` for one that another brings about (a bounce's restart), which the schedule does not list again. */
+  | { readonly kind: 'fault'; readonly fault: TimedFault; readonly then?: boolean }
   | { readonly kind: 'heal' }
   | { readonly kind: 'tick' };
 
@@ -435,7 +436,8 @@ class Simulation<N, M, E> {
           break;
         }
         case 'fault':
-          this.applyFault(ev.fault);
+          if (ev.then) this.applyFaultAt(ev.fault);
+          else this.applyFault(ev.fault);
           break;
         case 'heal':
           this.heal();
@@ -563,7 +565,9 @@ class Simulation<N, M, E> {
             continue;
           }
           this.crash(id);
-          if (f.restartAfterMs !== undefined) this.queue.push(this.now + f.restartAfterMs, { kind: 'fault', fault: { at: this.now + f.restartAfterMs, fault: 'restart', target: id } });
+          if (f.restartAfterMs !== undefined) {
+            this.queue.push(this.now + f.restartAfterMs, { kind: 'fault', fault: { at: this.now + f.restartAfterMs, fault: 'restart', target: id }, then: true });
+          }
         }
         return ids.length === 1 ? { ...f, target: ids[0] } : f;
       }
