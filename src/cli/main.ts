@@ -25,8 +25,9 @@ usage:
   consensus-lab conform <protocol>                   the conformance suite: state graph, traces, counts
   consensus-lab traces generate <protocol>           regenerate traces/<protocol>/ with TLC
   consensus-lab traces replay <protocol> [file...]   replay TLC traces in TypeScript
-  consensus-lab mutants [protocol...]                every seeded bug caught by TLC, the explorer and the
-                                                     state graph (--mutant NAME: one; --markdown: README text)
+  consensus-lab mutants [protocol...]                every seeded bug caught by TLC, the explorer, the
+                                                     state graph and the simulator (--mutant NAME: one;
+                                                     --markdown: docs/mutants.md)
   consensus-lab simulate <protocol> [--scenario NAME|FILE] [--seed N | --seeds N..M] [--nodes N] [--clients C]
                          [--ops K] [--out DIR] [--check] [--mutant NAME]
                                                      the protocol as a system (clients, a key-value store, a

@@ -1,4 +1,4 @@
-// The seeded bugs of a protocol (Protocol.mutants), each caught three ways:
+// The seeded bugs of a protocol (Protocol.mutants), each caught four ways:
 //  1. TLC, on the mutant's own model (a .cfg of the protocol's mutants module whose one override
 //     `Rule <- BuggyRule` puts the bug in the spec), finds the invariant or property the mutant
 //     names violated, with a shortest counterexample (one worker: breadth first);
@@ -6,7 +6,9 @@
 //     constants, finds the same invariant violated (n/a for a liveness bug: it checks safety);
 //  3. with the spec left correct and only the reducer mutated, the reducer's state graph parts
 //     from TLC's: on the conformance model, or on the mutant's model without its override where
-//     the bug cannot show on the conformance model.
+//     the bug cannot show on the conformance model;
+//  4. where the protocol runs as a system, the simulator with the mutated reducer finds a failing
+//     seed within the mutant's budget (src/sim/mutants.ts).
 // And each counterexample as a person reads it: the steps, what each sent and changed.
 
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';

@@ -110,7 +110,7 @@ describe('consensus-lab', () => {
     // The step that is the bug: a restart that forgets the vote.
     expect(section).toMatch(/`Restart\(i = (s\d)\)`\n\s+- `votedFor\[\1\]: s\d → Nil`/);
     expect(section).toMatch(/`ElectionSafety` is violated in the last state/);
-    expect(readFileSync(join(root, 'README.md'), 'utf8')).toContain(section);
+    expect(readFileSync(join(root, 'docs', 'mutants.md'), 'utf8')).toContain(section);
     expectOneLineError(cli(['mutants', 'raft', '--mutant', 'nope']), /no seeded bug named "nope"/);
   });
 

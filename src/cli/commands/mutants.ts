@@ -1,6 +1,6 @@
-// consensus-lab mutants [protocol...]: every seeded bug caught three ways (TLC on the mutant's
+// consensus-lab mutants [protocol...]: every seeded bug caught four ways (TLC on the mutant's
 // model, the explorer on the same model, the mutated reducer against TLC's graph of the correct
-// spec), as a table, as JSON, or (--markdown) as the README's "Seeded bugs" section with each
+// spec, the simulator with the mutated reducer), as a table, as JSON, or (--markdown) as docs/mutants.md with each
 // shortest counterexample as a list of steps. Exit 1 if one escapes.
 
 import { relative } from 'node:path';
@@ -98,19 +98,20 @@ export function formatMutantReports(reports: readonly MutantReport[]): string {
   return out.join('\n');
 }
 
-const link = (path: string) => `[${relative(repoRoot(), path)}](${relative(repoRoot(), path)})`;
+// The page lives in docs/: its links go up one folder.
+const link = (path: string) => `[${relative(repoRoot(), path)}](../${relative(repoRoot(), path)})`;
 
-/** The README's "Seeded bugs" section, from the real counterexamples. */
+/** docs/mutants.md, the catalogue of seeded bugs, from the real counterexamples (the README shows its table). */
 export function mutantsMarkdown(reports: readonly MutantReport[]): string {
   const out: string[] = [
-    '## Seeded bugs',
+    '# Seeded bugs',
     '',
     'Each mutant is one rule of a spec and of its reducer replaced by a mistake that simplified',
     'consensus code really makes. In the spec, the rule is a named operator (in `Raft.tla`, e.g.',
     '`MayCommitByCounting`) that the mutant\'s model, a `.cfg` of the protocol\'s mutants module,',
     'replaces with one override `Rule <- BuggyRule`; in TypeScript, the reducer\'s rules object',
     '(`RaftRules` in `src/raft/node.ts`) gets the same mistake (`src/raft/mutants.ts`).',
-    '`npx consensus-lab mutants [protocol...]` checks that each is caught three ways, and the gate',
+    '`npx consensus-lab mutants [protocol...]` checks that each is caught four ways, and the gate',
     'fails if one escapes: TLC on the mutant\'s model finds the invariant it breaks; the TypeScript',
     'explorer, on the same model with the mutated reducer, finds the same invariant broken, with a',
     'counterexample as short; and with the spec left correct, the mutated reducer\'s state graph',
@@ -121,7 +122,7 @@ export function mutantsMarkdown(reports: readonly MutantReport[]): string {
     '',
     markdownTable(MUTANT_HEADER.slice(0, 8), mutantRows(reports).map((row) => row.slice(0, 8))),
     '',
-    'This section is the output of `npx consensus-lab mutants --markdown`: the steps are the',
+    'This page is the output of `npx consensus-lab mutants --markdown > docs/mutants.md`: the steps are the',
     'explorer\'s shortest counterexample (TLC\'s has as many) with, under each step, the messages it',
     'put on (+) or took off (−) the network and the variables it changed.',
   ];

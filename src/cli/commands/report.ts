@@ -176,10 +176,10 @@ export async function checkProtocol(p: Protocol, o: CheckOptions): Promise<Proto
     seconds: (performance.now() - started) / 1000,
   });
 
-  // 6. Every seeded bug must be caught three ways: by TLC and by the explorer on its own model,
-  // and by the graph comparison with the spec left correct (src/conformance/mutants.ts).
+  // 6. Every seeded bug must be caught four ways: by TLC and by the explorer on its own model, by
+  // the graph comparison with the spec left correct, and by the simulator (src/conformance/mutants.ts).
   if (o.mutants) {
-    o.progress.note(`${p.name}: the seeded bugs, each by TLC, the explorer and the state graph`);
+    o.progress.note(`${p.name}: the seeded bugs, each by TLC, the explorer, the state graph and the simulator`);
     const t0 = performance.now();
     const graphs = new Map<string, TlcGraph>(graph.value === undefined ? [] : [[o.graphModel, graph.value]]);
     const run = await attempt(() =>
