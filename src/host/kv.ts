@@ -43,9 +43,21 @@ export function encodeCommand(c: KvCommand): string {
   return JSON.stringify([c.client, c.seq, ...fields]);
 }
 
+/** Commands lately decoded: every replica applies each one, so most are decoded once, not once a replica. */
+const decoded = new Map<string, KvCommand>();
+
 /** The command a string encodes, or undefined for anything else (a no-op, the null request). */
 export function decodeCommand(s: string): KvCommand | undefined {
   if (!s.startsWith('[')) return undefined;
+  const known = decoded.get(s);
+  if (known !== undefined) return known;
+  const command = parseCommand(s);
+  if (decoded.size >= 4096) decoded.clear();
+  decoded.set(s, command);
+  return command;
+}
+
+function parseCommand(s: string): KvCommand {
   const [client, seq, f, key, a, b] = JSON.parse(s) as [number, number, KvOperation['f'], string, string?, string?];
   let op: KvOperation;
   switch (f) {

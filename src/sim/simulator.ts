@@ -67,7 +67,7 @@ export interface RunResult {
   readonly messages: { readonly sent: number; readonly lost: number; readonly duplicated: number; readonly perCommittedOp: number };
   readonly latencyMs: { readonly p50: number; readonly p99: number; readonly max: number };
   readonly availability: number;
-  /** Message deliveries plus timer firings. */
+  /** Message deliveries (servers' and clients') plus timer firings (servers' and clients'). */
   readonly events: number;
   readonly steps: number;
   readonly virtualMs: number;
@@ -238,13 +238,13 @@ class Simulation<N, M, E> {
   }
 
   private record(event: Omit<LogEvent, 'n' | 't'>): void {
-    const full: LogEvent = { n: ++this.lines, t: this.now, ...event };
+    const n = ++this.lines;
     // The digest covers each step's time, node, action and parameters; the state after a step is
     // a function of those (the reducer is pure), so it need not be hashed again on the hot path.
-    let params = '';
-    for (const k in event.params) params += `${k}=${String(event.params[k])},`;
-    this.digestText(`${full.n} ${full.t} ${event.node} ${event.action} ${params}`);
-    if (this.options.keepLog) this.log.push(full);
+    let line = `${n} ${this.now} ${event.node} ${event.action}`;
+    for (const k in event.params) line += ` ${k}=${String(event.params[k])}`;
+    this.digestText(line);
+    if (this.options.keepLog) this.log.push({ n, t: this.now, ...event });
   }
 
   private stepped(id: NodeId, step: ReducerStep<N, M>): void {
@@ -432,6 +432,7 @@ class Simulation<N, M, E> {
         }
         case 'client': {
           if (ev.name === 'retry' && this.clientGen[ev.client] !== ev.gen) break;
+          this.events++;
           this.clients[ev.client].onTimer(ev.name);
           break;
         }
@@ -469,6 +470,7 @@ class Simulation<N, M, E> {
   private deliver(ev: Extract<SimEvent<M>, { kind: 'deliver' }>): void {
     const { to, wire } = ev;
     if (wire.type === 'ClientReply') {
+      this.events++;
       const c = Number(to.slice(1));
       this.clients[c].onReply(wire.replica, wire.seq, wire.result, wire.leaderHint);
       return;
