@@ -20,7 +20,9 @@ export const USAGE = `consensus-lab: TLA+ specs checked by TLC, and TypeScript r
 usage:
   consensus-lab setup                                fetch TLC (Maven Central) into .cache/, check java
   consensus-lab tlc <protocol> [--model M]           TLC on a protocol's model (default: ci)
-  consensus-lab tlc <Spec.tla> [--config Spec.cfg]   TLC on any spec
+  consensus-lab tlc <Spec.tla> [--config Spec.cfg] [--lib PATH]...
+                                                     TLC on any spec; --lib (and TLA_LIBRARY) add folders of
+                                                     modules and jars (CommunityModules); TLAPS is built in
   consensus-lab explore <protocol> [--model M]       the TypeScript explorer on a model (default: ci)
   consensus-lab conform <protocol>                   the conformance suite: state graph, traces, counts
   consensus-lab traces generate <protocol>           regenerate traces/<protocol>/ with TLC
@@ -61,7 +63,7 @@ interface Command {
 const COMMANDS: Record<string, Command> = {
   setup: { options: { postinstall: { type: 'boolean' } }, run: setupCommand },
   tlc: {
-    options: { config: { type: 'string' }, model: { type: 'string' }, workers: { type: 'string' }, timeout: { type: 'string' } },
+    options: { config: { type: 'string' }, model: { type: 'string' }, workers: { type: 'string' }, timeout: { type: 'string' }, lib: { type: 'string', multiple: true } },
     run: tlcCommand,
   },
   explore: { options: { model: { type: 'string' }, mutant: { type: 'string' } }, run: exploreCommand },
@@ -138,6 +140,12 @@ export function intOption(values: CommandContext['values'], name: string): numbe
   const n = Number(raw);
   if (typeof raw !== 'string' || !Number.isInteger(n) || n < 1) throw new UserError(`--${name} takes a whole number above 0, not "${String(raw)}"`);
   return n;
+}
+
+/** A repeatable option's values (--lib A --lib B). */
+export function stringsOption(values: CommandContext['values'], name: string): string[] {
+  const raw = values[name];
+  return Array.isArray(raw) ? raw.filter((x): x is string => typeof x === 'string') : typeof raw === 'string' ? [raw] : [];
 }
 
 export function stringOption(values: CommandContext['values'], name: string): string | undefined {

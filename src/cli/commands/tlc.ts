@@ -6,7 +6,7 @@ import { modelConfigPath, modulePath } from '../../core/protocol.ts';
 import { runTlc } from '../../core/tlc/run.ts';
 import { defaultWorkers } from '../../conformance/checks.ts';
 import { protocolNamed } from '../../protocols.ts';
-import { intOption, stringOption } from '../main.ts';
+import { intOption, stringOption, stringsOption } from '../main.ts';
 import type { CommandContext } from '../main.ts';
 import { Progress, printJson } from '../output.ts';
 import { formatTlcTrace, requireModel, tlcJson, tlcProgress, tlcSummary, tlcTraceJson } from './common.ts';
@@ -34,6 +34,7 @@ export async function tlcCommand({ positionals, values }: CommandContext): Promi
     workers: intOption(values, 'workers') ?? defaultWorkers(),
     timeoutSeconds: intOption(values, 'timeout'),
     onProgress: tlcProgress(progress, 'TLC'),
+    libraries: stringsOption(values, 'lib'),
   });
   progress.clear();
   if (result.outcome === 'error' && !values.json) throw new UserError(`TLC could not check ${spec}: ${result.error}`);

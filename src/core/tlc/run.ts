@@ -7,12 +7,13 @@
 // Each run gets a fresh metadir (TLC's on-disk state queue and fingerprints), deleted afterwards.
 
 import { spawn } from 'node:child_process';
-import { existsSync, rmSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { mkdir, mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
-import { basename, dirname, join, resolve } from 'node:path';
+import { basename, delimiter, dirname, join, resolve } from 'node:path';
 import { InputError, UserError } from '../errors.ts';
 import { locateTlc } from './install.ts';
+import { explainMissingModule, newerConfigKeyword, tlaLibraries } from './libraries.ts';
 import { TlcOutputParser } from './output.ts';
 import type { TlcProgress, TlcResult } from './output.ts';
 
@@ -38,6 +39,8 @@ export interface RunTlcOptions {
   onLine?: (line: string) => void;
   /** Aborting stops TLC and rejects with the signal's reason. */
   signal?: AbortSignal;
+  /** Folders of modules and jars (--lib), besides specs/lib and TLA_LIBRARY (src/core/tlc/libraries.ts). */
+  libraries?: readonly string[];
 }
 
 const KILL_GRACE_MS = 2000;
@@ -49,6 +52,14 @@ export async function runTlc(opts: RunTlcOptions): Promise<TlcResult> {
   const config = resolve(configName);
   requireFile(config, configName, 'no such TLC config file');
 
+  // TLC 2.18 reads a keyword it does not know as a broken config: say so before it runs.
+  if (process.env.TLA2TOOLS_JAR === undefined || process.env.TLA2TOOLS_JAR === '') {
+    const newer = newerConfigKeyword(readFileSync(config, 'utf8'));
+    if (newer !== undefined) {
+      throw new InputError(configName, newer[0], `${newer[1]} needs a newer TLC than the installed 2.18: set TLA2TOOLS_JAR to the official tla2tools.jar (1.8 or later)`);
+    }
+  }
+  const libraries = tlaLibraries(opts.libraries);
   const { java, jar } = await locateTlc();
   // Output paths are the caller's, relative to our cwd, not to the spec's folder where TLC runs.
   const dumpDot = opts.dumpDot === undefined ? undefined : resolve(opts.dumpDot);
@@ -68,9 +79,18 @@ export async function runTlc(opts: RunTlcOptions): Promise<TlcResult> {
     // TLC runs in the spec's folder and is given the spec's bare name: given a full path, it
     // looks for a -config file outside that folder in the wrong place.
     tlcArgs.push(...(opts.extraArgs ?? []), basename(spec));
-    const args = [...(opts.javaOpts ?? defaultJavaOpts()), '-cp', jar, 'tlc2.TLC', ...tlcArgs];
+    const args = [
+      ...(opts.javaOpts ?? defaultJavaOpts()),
+      `-DTLA-Library=${libraries.folders.join(delimiter)}`,
+      '-cp',
+      [jar, ...libraries.jars].join(delimiter),
+      'tlc2.TLC',
+      ...tlcArgs,
+    ];
     opts.signal?.throwIfAborted();
-    return await supervise(java, args, dirname(spec), metadir, opts);
+    const result = await supervise(java, args, dirname(spec), metadir, opts);
+    const missing = result.outcome === 'error' && result.error !== undefined ? explainMissingModule(result.error) : undefined;
+    return missing === undefined ? result : { ...result, error: missing };
   } finally {
     await rm(metadir, { recursive: true, force: true });
   }
