@@ -14,6 +14,7 @@ import { setupCommand } from './commands/setup.ts';
 import { simulateCommand } from './commands/simulate.ts';
 import { tlcCommand } from './commands/tlc.ts';
 import { tracesCommand } from './commands/traces.ts';
+import { validateCommand } from './commands/validate.ts';
 
 export const USAGE = `consensus-lab: TLA+ specs checked by TLC, and TypeScript reducers shown to be the same machines
 
@@ -34,6 +35,8 @@ usage:
                          [--ops K] [--out DIR] [--check] [--mutant NAME]
                                                      the protocol as a system (clients, a key-value store, a
                                                      hostile network) in the deterministic simulator
+  consensus-lab validate <protocol> <log.ndjson>...  TLC decides whether an implementation's event log is a
+                                                     behaviour of the spec (raft)
   consensus-lab gate [protocol...]                   all of it, for CI (--junit FILE for JUnit XML; the simulator
                                                      runs 5 seeds of each scenario, --seeds N or --full 200)
   consensus-lab lincheck <history> --model M         is a Jepsen history linearizable? (M: register or kv; --html FILE)
@@ -73,6 +76,7 @@ const COMMANDS: Record<string, Command> = {
   },
   traces: { options: { count: { type: 'string' } }, run: tracesCommand },
   mutants: { options: { markdown: { type: 'boolean' }, mutant: { type: 'string' } }, run: mutantsCommand },
+  validate: { options: {}, run: validateCommand },
   simulate: {
     options: {
       scenario: { type: 'string' },

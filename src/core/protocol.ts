@@ -5,6 +5,7 @@
 import { join } from 'node:path';
 import type { ClusterModel } from '../explore/model.ts';
 import type { TlaValue } from './tla/value.ts';
+import type { TraceValidator } from '../validate/validate.ts';
 import { repoRoot } from './paths.ts';
 
 /** The models every protocol has: each a .cfg of the protocol's MC module. */
@@ -82,6 +83,8 @@ export interface Protocol<S = unknown, A = unknown> {
   /** The module the mutants' models check (EXTENDS the MC module, defines the buggy rules), e.g. "MutantsRaft.tla". */
   readonly mutantsModule?: string;
   readonly targets: readonly TraceTarget[];
+  /** Trace validation of implementations' event logs (consensus-lab validate): the trace spec and the log's mapping. */
+  readonly traceValidator?: TraceValidator;
   /** More models whose whole state graph must be TLC's, for rules the conformance model cannot reach (Raft's batch). */
   readonly graphModels?: readonly ModelName[];
   /** Models only TLC checks, e.g. a liveness property under fairness; the gate requires them to pass. */

@@ -129,7 +129,7 @@ export class NodeHost<N, M, E> {
       return false;
     }
     this.state = taken.node;
-    for (const m of taken.sent) this.send(m);
+    // Logged, then sent: the network's own steps on a message (DuplicateMessage) follow the step that sent it.
     this.env.record({
       node: this.id,
       action: taken.action,
@@ -138,6 +138,7 @@ export class NodeHost<N, M, E> {
       ...(taken.sent.length > 0 && { sent: taken.sent.map((m) => this.logMessage(m)) }),
       state: this.def.logState(taken.node),
     });
+    for (const m of taken.sent) this.send(m);
     this.env.stepped(this.id, taken);
     this.applyCommitted();
     this.answerFromState();

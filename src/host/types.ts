@@ -113,6 +113,8 @@ export interface SystemDefinition<N, M, E> {
   };
   /** The node's state after a step, as the event log records it (the spec's variables at i, small ones in full). */
   logState(node: N): Readonly<Record<string, unknown>>;
+  /** The constants the event log's Init line records (the servers, the bounds the spec takes as constants). */
+  readonly constants?: Readonly<Record<string, unknown>>;
   /** The message as the event log records it. */
   logMessage?(message: M): unknown;
   /** The policy of one server, made anew at each boot: what it remembers (a leader hint, say) is volatile. */
@@ -144,6 +146,8 @@ export interface LogEvent {
   readonly recv?: unknown;
   readonly sent?: readonly unknown[];
   readonly state?: Readonly<Record<string, unknown>>;
+  /** On the Init line, the run's constants (the servers, MaxEntries): what trace validation needs of the model. */
+  readonly constants?: Readonly<Record<string, unknown>>;
 }
 
 /** Stable storage: a step's writes are synced before its messages leave and before it is logged. */

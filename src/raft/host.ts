@@ -189,6 +189,7 @@ export function createRaftSystem(options: SystemOptions): SystemDefinition<RaftN
     },
     committed: (node) => ({ length: node.commitIndex, entry: (k) => node.log[k].value }),
     isNoop: (entry) => entry === NOOP,
+    constants: { Server: servers, MaxEntries: settings.maxEntries },
     leading: (node) => (node.role === 'Leader' ? node.currentTerm : undefined),
     logState: (node) => ({
       currentTerm: node.currentTerm,

@@ -9,6 +9,7 @@ import type { RaftAction, RaftCluster, RaftClusterConfig } from './cluster.ts';
 import { RAFT_INVARIANTS } from './invariants.ts';
 import { RAFT_MUTANTS, raftRules } from './mutants.ts';
 import { actionToTla, clusterToTla } from './tla.ts';
+import { raftTraceValidator } from './validate.ts';
 
 /** The cluster model of a model's constants (Server, Value, Nil, MCRaft's bounds and, in a mutant's model, MutantsRaft's). */
 export function createRaftModel(
@@ -58,6 +59,7 @@ export const raft = defineProtocol<RaftCluster, RaftAction>({
   mutantsModule: 'MutantsRaft.tla',
   // AppendEntries of two entries (MaxEntries = 2), as the running system batches them.
   graphModels: ['batch'],
+  traceValidator: raftTraceValidator,
   targets: [
     {
       name: 'log-repair',

@@ -21,11 +21,14 @@ export const RAFT_VARIABLES = [
 
 const server = (id: ServerId): TlaValue => modelValue(id);
 
-function entryToTla(e: LogEntry): TlaValue {
-  return record({ term: int(e.term), value: modelValue(e.value) });
+/** The models name values as model values (v1, v2); a system's values are strings (its commands). */
+export type ValueToTla = (value: string) => TlaValue;
+
+function entryToTla(e: LogEntry, value: ValueToTla = modelValue): TlaValue {
+  return record({ term: int(e.term), value: value(e.value) });
 }
 
-export function messageToTla(m: RaftMessage): TlaValue {
+export function messageToTla(m: RaftMessage, value: ValueToTla = modelValue): TlaValue {
   const common = { mtype: str(m.type), mterm: int(m.term), msource: server(m.source), mdest: server(m.dest) };
   switch (m.type) {
     case 'RequestVoteRequest':
@@ -37,7 +40,7 @@ export function messageToTla(m: RaftMessage): TlaValue {
         ...common,
         mprevLogIndex: int(m.prevLogIndex),
         mprevLogTerm: int(m.prevLogTerm),
-        mentries: seq(m.entries.map(entryToTla)),
+        mentries: seq(m.entries.map((e) => entryToTla(e, value))),
         mcommitIndex: int(m.commitIndex),
       });
     case 'AppendEntriesResponse':
@@ -54,7 +57,7 @@ export function clusterToTla(c: RaftCluster, nil: TlaValue): TlaState {
     messages: bagToTla(c.messages, messageToTla),
     currentTerm: perServer((n) => int(n.currentTerm)),
     votedFor: perServer((n) => (n.votedFor === null ? nil : server(n.votedFor))),
-    log: perServer((n) => seq(n.log.map(entryToTla))),
+    log: perServer((n) => seq(n.log.map((e) => entryToTla(e)))),
     state: perServer((n) => str(n.role)),
     commitIndex: perServer((n) => int(n.commitIndex)),
     votesGranted: perServer((n) => set(n.votesGranted.map(server))),

@@ -401,6 +401,8 @@ class Simulation<N, M, E> {
         }),
       );
     }
+    // The log's first line: the initial state, with the constants a validator needs of the run.
+    this.record({ node: '', action: 'Init', params: {}, ...(this.def.constants !== undefined && { constants: this.def.constants }) });
     for (const host of this.hosts.values()) host.start();
     this.startClients();
     const scenario = this.options.scenario;
