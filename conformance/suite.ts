@@ -62,7 +62,8 @@ export function conformanceSuite(p: Protocol, expectations: SuiteExpectations = 
     it('catches every seeded bug three ways: TLC and the explorer on its model, the state graph with the spec correct', async () => {
       for (const name of expectations.catalogue ?? []) expect(p.mutants.map((m) => m.name)).toContain(name);
       for (const m of p.mutants) expect(mutantProblem(p, m), m.name).toBeUndefined();
-      const reports = await catchMutants(p, { graphs: new Map([['conformance', graph]]) });
+      // TLC's validation of the mutants' logs (the fifth verdict) is the CLI test's and the gate's: it is 4 s a mutant.
+      const reports = await catchMutants(p, { graphs: new Map([['conformance', graph]]), withoutValidation: true });
       expect(reports.map((r) => r.mutant.name)).toEqual(p.mutants.map((m) => m.name));
       for (const r of reports) {
         const name = r.mutant.name;

@@ -29,8 +29,8 @@ import { actionLabels, clusterModel, compareWithTlcGraph, tlcStateGraph } from '
 import type { TlcGraph } from './checks.ts';
 import { formatAction } from './diff.ts';
 import type { GraphComparison } from './graph.ts';
-import { catchWithSimulation, runsAsSystem } from '../sim/mutants.ts';
-import type { SimulationMutantVerdict } from '../sim/mutants.ts';
+import { catchWithSimulation, catchWithValidation, runsAsSystem } from '../sim/mutants.ts';
+import type { SimulationMutantVerdict, ValidationMutantVerdict } from '../sim/mutants.ts';
 
 export interface TlcMutantVerdict {
   readonly caught: boolean;
@@ -68,6 +68,8 @@ export interface MutantReport {
   readonly conformance: ConformanceMutantVerdict;
   /** The fourth way: the simulator, running the system with the mutated reducer, finds a failing seed. */
   readonly simulation?: SimulationMutantVerdict;
+  /** The fifth: TLC rejects that failing run's event log (where the protocol has a trace spec). */
+  readonly validation?: ValidationMutantVerdict;
   /** Caught every way (the explorer's is n/a for a liveness bug). */
   readonly caught: boolean;
   /** The explorer's model of the mutant (for its counterexample's actions and states). */
@@ -81,6 +83,8 @@ export interface CatchOptions {
   readonly only?: readonly string[];
   /** Skip the simulator's verdict (the others' tests, which do not run systems). */
   readonly withoutSimulation?: boolean;
+  /** Skip TLC's validation of the failing run's log (the fifth verdict). */
+  readonly withoutValidation?: boolean;
   readonly onNote?: (text: string) => void;
   readonly onTlcProgress?: (label: string, p: TlcProgress) => void;
   readonly onExploreProgress?: (label: string, p: ExploreProgress) => void;
@@ -213,8 +217,19 @@ export async function catchMutants(p: Protocol, options: CatchOptions = {}): Pro
     const { model, ...explorer } = catchWithExplorer(p, m, (x) => options.onExploreProgress?.(`${m.name} explore`, x));
     const conformance = await catchWithConformance(p, m, graphs, (x) => options.onTlcProgress?.(`${m.name} TLC graph`, x));
     const simulation = options.withoutSimulation || !runsAsSystem(p) ? undefined : catchWithSimulation(p, m);
-    const caught = tlc.caught && explorer.caught !== false && conformance.caught && simulation?.caught !== false;
-    reports.push({ protocol: p, mutant: m, tlc, explorer, conformance, ...(simulation !== undefined && { simulation }), caught, model });
+    const validation = simulation === undefined || options.withoutValidation ? undefined : await catchWithValidation(p, simulation);
+    const caught = tlc.caught && explorer.caught !== false && conformance.caught && simulation?.caught !== false && validation?.caught !== false;
+    reports.push({
+      protocol: p,
+      mutant: m,
+      tlc,
+      explorer,
+      conformance,
+      ...(simulation !== undefined && { simulation: { ...simulation, log: undefined } }),
+      ...(validation !== undefined && { validation }),
+      caught,
+      model,
+    });
   }
   return reports;
 }
@@ -269,6 +284,16 @@ export function mutantJson(r: MutantReport) {
         reproduce: r.simulation.reproduce,
         seconds: Number(r.simulation.seconds.toFixed(2)),
         error: r.simulation.error,
+      },
+    }),
+    ...(r.validation !== undefined && {
+      validation: {
+        caught: r.validation.caught,
+        lines: r.validation.lines,
+        rejectedLine: r.validation.rejectedLine,
+        rejectedAction: r.validation.rejectedAction,
+        seconds: Number(r.validation.seconds.toFixed(2)),
+        error: r.validation.error,
       },
     }),
   };

@@ -9,6 +9,44 @@ import { SYSTEMS } from '../systems.ts';
 import { loadScenario } from './scenario.ts';
 import { simulate } from './simulator.ts';
 import type { Failure } from './simulator.ts';
+import type { LogEvent } from '../host/types.ts';
+import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { validateLog } from '../validate/validate.ts';
+
+export interface ValidationMutantVerdict {
+  /** TLC rejects the event log the mutated reducer wrote in its failing run. */
+  readonly caught: boolean;
+  readonly lines: number;
+  readonly rejectedLine?: number;
+  readonly rejectedAction?: string;
+  readonly seconds: number;
+  readonly error?: string;
+}
+
+/** The fifth verdict: the log of the simulator's failing run, with the mutated reducer, is not a behaviour of the correct spec. */
+export async function catchWithValidation(p: Protocol, simulation: SimulationMutantVerdict): Promise<ValidationMutantVerdict | undefined> {
+  const validator = p.traceValidator;
+  if (validator === undefined) return undefined;
+  if (simulation.log === undefined) return { caught: false, lines: 0, seconds: 0, error: 'the simulator found no failing run to validate' };
+  const dir = mkdtempSync(join(tmpdir(), 'mutant-log-'));
+  try {
+    const file = join(dir, 'events.ndjson');
+    writeFileSync(file, simulation.log.map((e) => JSON.stringify(e)).join('\n') + '\n');
+    const r = await validateLog(p, validator, file);
+    return {
+      caught: !r.accepted,
+      lines: r.lines,
+      rejectedLine: r.rejectedLine,
+      rejectedAction: r.rejectedAction,
+      seconds: r.seconds,
+      error: r.accepted ? `TLC accepts the log of seed ${simulation.firstFailingSeed}: it is a behaviour of the correct spec` : undefined,
+    };
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
 
 export interface SimulationBudget {
   readonly scenario: string;
@@ -49,6 +87,8 @@ export interface SimulationMutantVerdict {
   readonly reproduce?: string;
   readonly seconds: number;
   readonly error?: string;
+  /** The failing run's event log (for the fifth verdict: TLC must reject it). */
+  readonly log?: readonly LogEvent[];
 }
 
 export function runsAsSystem(p: Protocol): boolean {
@@ -65,6 +105,7 @@ export function catchWithSimulation(p: Protocol, m: Mutant): SimulationMutantVer
   for (let seed = 1; seed <= budget.seeds; seed++) {
     const r = simulate({ protocol: system, scenario, seed, nodes: budget.nodes, mutant: m.name });
     if (!r.ok) {
+      const { log } = simulate({ protocol: system, scenario, seed, nodes: budget.nodes, mutant: m.name, keepLog: true, skipLinearizability: true });
       return {
         ...base,
         caught: true,
@@ -73,6 +114,7 @@ export function catchWithSimulation(p: Protocol, m: Mutant): SimulationMutantVer
         failure: r.failure,
         reproduce: `npx consensus-lab simulate ${p.name} --scenario ${budget.scenario} --seed ${seed}${budget.nodes === undefined ? '' : ` --nodes ${budget.nodes}`} --mutant ${m.name}`,
         seconds: (performance.now() - started) / 1000,
+        log,
       };
     }
   }

@@ -1,7 +1,13 @@
 // The simulator's part of the gate: every named scenario, some seeds each, for a protocol that
 // runs as a system. `gate --full` runs many more seeds.
 
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Protocol } from '../core/protocol.ts';
 import type { SystemProtocol } from '../host/system.ts';
+import { validateLog } from '../validate/validate.ts';
+import type { ValidationResult } from '../validate/validate.ts';
 import { loadScenario, namedScenarios } from './scenario.ts';
 import { simulate } from './simulator.ts';
 import type { Failure } from './simulator.ts';
@@ -51,4 +57,27 @@ export function simulationSuite(system: SystemProtocol, seedsPerScenario: number
     scenarios.push(row);
   }
   return { runs, ok, linearizable, scenarios, failures, events, seconds: (performance.now() - started) / 1000 };
+}
+
+/** TLC's verdict on the event logs of these runs (scenario, seed): each must be a behaviour of the spec. */
+export async function validateSimulatorLogs(
+  p: Protocol,
+  system: SystemProtocol,
+  runs: readonly (readonly [string, number])[],
+): Promise<(ValidationResult & { readonly scenario: string; readonly seed: number })[]> {
+  const validator = p.traceValidator;
+  if (validator === undefined) return [];
+  const dir = mkdtempSync(join(tmpdir(), 'sim-logs-'));
+  try {
+    const out = [];
+    for (const [name, seed] of runs) {
+      const r = simulate({ protocol: system, scenario: loadScenario(name), seed, keepLog: true, skipLinearizability: true });
+      const file = join(dir, `${name}-${seed}.ndjson`);
+      writeFileSync(file, (r.log ?? []).map((e) => JSON.stringify(e)).join('\n') + '\n');
+      out.push({ ...(await validateLog(p, validator, file)), scenario: name, seed });
+    }
+    return out;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 }

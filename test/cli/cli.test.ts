@@ -92,6 +92,8 @@ describe('consensus-lab', () => {
       });
       expect(m.simulation.firstFailingSeed, m.name).toBeLessThanOrEqual(m.simulation.budget);
       expect(m.simulation.reproduce, m.name).toMatch(new RegExp(`--seed ${m.simulation.firstFailingSeed} .*--mutant ${m.name}$`));
+      // The fifth: TLC rejects the event log of that failing run.
+      expect(m.validation, m.name).toMatchObject({ caught: true, rejectedLine: expect.any(Number) });
       // TLC (one worker) and the explorer both search breadth first: their shortest counterexamples are as long.
       expect(m.explorer.traceLength, m.name).toBe(m.tlc.traceLength);
       expect(m.conformance.partsAfter, m.name).toBe(m.conformance.path.length);
@@ -136,6 +138,7 @@ describe('consensus-lab', () => {
     expect(entry.simulation.ok).toBe(entry.simulation.runs);
     expect(entry.simulation.runs).toBeGreaterThanOrEqual(25);
     expect(entry.graphs).toEqual([expect.objectContaining({ model: 'batch', equal: true })]);
+    expect(entry.validation.logs.map((l: { accepted: boolean }) => l.accepted)).toEqual([true, true]);
     const xml = readFileSync(junit, 'utf8');
     expect(xml).toMatch(/<testsuite name="raft" tests="\d+" failures="0"/);
   });

@@ -66,12 +66,13 @@ export function mutantRows(reports: readonly MutantReport[]): string[][] {
       verdict(r.explorer.caught),
       `${verdict(r.conformance.caught)}${parts === undefined ? '' : ` (${r.conformance.model}, after ${parts} step${parts === 1 ? '' : 's'})`}`,
       simulationVerdict(r),
-      secs(r.tlc.seconds + r.explorer.seconds + r.conformance.seconds + (r.simulation?.seconds ?? 0)),
+      r.validation === undefined ? '-' : r.validation.caught ? `caught (line ${r.validation.rejectedLine} of ${r.validation.lines}, ${r.validation.rejectedAction})` : 'ESCAPED',
+      secs(r.tlc.seconds + r.explorer.seconds + r.conformance.seconds + (r.simulation?.seconds ?? 0) + (r.validation?.seconds ?? 0)),
     ];
   });
 }
 
-export const MUTANT_HEADER = ['mutant', 'breaks', 'TLC trace', 'explorer trace', 'TLC', 'explorer', 'conformance', 'simulator', 'time'];
+export const MUTANT_HEADER = ['mutant', 'breaks', 'TLC trace', 'explorer trace', 'TLC', 'explorer', 'conformance', 'simulator', 'log validation', 'time'];
 
 /** The simulator's verdict: the first failing seed of how many tried, and the scenario. */
 function simulationVerdict(r: MutantReport): string {
@@ -86,7 +87,7 @@ export function formatMutantReports(reports: readonly MutantReport[]): string {
   const out: string[] = [];
   for (const r of reports.filter((x) => !x.caught)) {
     out.push(`== ${r.mutant.name} escaped ==`);
-    for (const e of [r.tlc.error, r.explorer.error, r.conformance.error, r.simulation?.error]) if (e !== undefined) out.push(e);
+    for (const e of [r.tlc.error, r.explorer.error, r.conformance.error, r.simulation?.error, r.validation?.error]) if (e !== undefined) out.push(e);
     if (r.tlc.result !== undefined && !r.tlc.caught && r.tlc.result.trace !== undefined) out.push(formatTlcTrace(r.tlc.result));
     if (r.conformance.comparison !== undefined && !r.conformance.caught) out.push(formatGraphComparison(r.conformance.comparison));
     out.push('');
@@ -118,9 +119,10 @@ export function mutantsMarkdown(reports: readonly MutantReport[]): string {
     'parts from TLC\'s (on the `conformance` model, or where the bug cannot show there on the',
     'mutant\'s model); and the simulator, running the protocol as a system (clients, a key-value',
     'store, faults) with the mutated reducer, finds a seed whose run fails its checks, within a',
-    'stated budget of seeds (`src/sim/mutants.ts`). Trace lengths count states, the initial one included.',
+    'stated budget of seeds (`src/sim/mutants.ts`); and, where the protocol has a trace spec (Raft),',
+    'TLC rejects the event log of that failing run. Trace lengths count states, the initial one included.',
     '',
-    markdownTable(MUTANT_HEADER.slice(0, 8), mutantRows(reports).map((row) => row.slice(0, 8))),
+    markdownTable(MUTANT_HEADER.slice(0, 9), mutantRows(reports).map((row) => row.slice(0, 9))),
     '',
     'This page is the output of `npx consensus-lab mutants --markdown > docs/mutants.md`: the steps are the',
     'explorer\'s shortest counterexample (TLC\'s has as many) with, under each step, the messages it',

@@ -23,7 +23,7 @@ import type { Progress } from '../output.ts';
 import { exploreJson, exploreProgress, exploreProgressLine, formatExploreTrace, formatTlcTrace, tlcJson, tlcProgress, tlcProgressLine } from './common.ts';
 import { formatMutantReports } from './mutants.ts';
 import { runsAsSystem } from '../../sim/mutants.ts';
-import { simulationSuite } from '../../sim/suite.ts';
+import { simulationSuite, validateSimulatorLogs } from '../../sim/suite.ts';
 import { SYSTEMS } from '../../systems.ts';
 
 export interface CheckOptions {
@@ -232,6 +232,22 @@ export async function checkProtocol(p: Protocol, o: CheckOptions): Promise<Proto
               .map((f) => `${f.scenario} seed ${f.seed}: ${f.failure?.kind}: ${f.failure?.detail}\n  reproduce: ${f.reproduce}`)
               .join('\n'),
       seconds: suite.seconds,
+    });
+  }
+
+  // 7b. TLC validates the event logs of some simulator runs: every run is a behaviour of the spec.
+  if (o.simulationSeeds !== undefined && o.simulationSeeds > 0 && system !== undefined && p.traceValidator !== undefined) {
+    o.progress.note(`${p.name}: TLC validates the simulator's event logs`);
+    const t0 = performance.now();
+    const logs = await validateSimulatorLogs(p, system, [['partitions', 1], ['leader-crashes', 1]]);
+    const rejected = logs.filter((l) => !l.accepted);
+    json.validation = { logs: logs.map((l) => ({ scenario: l.scenario, seed: l.seed, lines: l.lines, accepted: l.accepted, rejectedLine: l.rejectedLine, tlcSeconds: l.tlc.seconds })) };
+    checks.push({
+      name: 'validation',
+      ok: rejected.length === 0,
+      summary: `${logs.length - rejected.length} of ${logs.length} simulator logs accepted by TLC (${logs.map((l) => `${l.scenario} seed ${l.seed}: ${count(l.lines)} lines`).join(', ')})`,
+      details: rejected.map((l) => `${l.scenario} seed ${l.seed}: rejected at line ${l.rejectedLine}\n  ${(l.explanation ?? []).join('\n  ')}`).join('\n') || undefined,
+      seconds: (performance.now() - t0) / 1000,
     });
   }
 
