@@ -5,6 +5,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { toEDNString, toKeyword } from 'edn-data';
 import type { EDNVal } from 'edn-data';
+import type { LogEvent } from '../host/types.ts';
 import type { HistoryEvent } from '../lincheck/history.ts';
 import type { RunResult } from './simulator.ts';
 
@@ -29,9 +30,14 @@ export function runReport(r: RunResult) {
   return { ...report, ...(lincheck?.failing !== undefined && { lincheckFailure: lincheck.failing }) };
 }
 
+/** An event log as NDJSON: one step a line. */
+export function writeEventLog(file: string, log: readonly LogEvent[]): void {
+  writeFileSync(file, log.map((e) => JSON.stringify(e)).join('\n') + '\n');
+}
+
 export function writeRun(dir: string, r: RunResult): void {
   mkdirSync(dir, { recursive: true });
-  if (r.log !== undefined) writeFileSync(join(dir, 'events.ndjson'), r.log.map((e) => JSON.stringify(e)).join('\n') + '\n');
+  if (r.log !== undefined) writeEventLog(join(dir, 'events.ndjson'), r.log);
   if (r.history !== undefined) {
     writeFileSync(join(dir, 'history.jsonl'), r.history.map((e) => JSON.stringify(e)).join('\n') + '\n');
     writeFileSync(join(dir, 'history.edn'), r.history.map(historyToEdn).join('\n') + '\n');

@@ -10,7 +10,8 @@ import { loadScenario } from './scenario.ts';
 import { simulate } from './simulator.ts';
 import type { Failure } from './simulator.ts';
 import type { LogEvent } from '../host/types.ts';
-import { writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { writeEventLog } from './files.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { validateLog } from '../validate/validate.ts';
@@ -33,7 +34,7 @@ export async function catchWithValidation(p: Protocol, simulation: SimulationMut
   const dir = mkdtempSync(join(tmpdir(), 'mutant-log-'));
   try {
     const file = join(dir, 'events.ndjson');
-    writeFileSync(file, simulation.log.map((e) => JSON.stringify(e)).join('\n') + '\n');
+    writeEventLog(file, simulation.log);
     const r = await validateLog(p, validator, file);
     return {
       caught: !r.accepted,

@@ -1,7 +1,8 @@
 // The simulator's part of the gate: every named scenario, some seeds each, for a protocol that
 // runs as a system. `gate --full` runs many more seeds.
 
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { writeEventLog } from './files.ts';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { Protocol } from '../core/protocol.ts';
@@ -73,7 +74,7 @@ export async function validateSimulatorLogs(
     for (const [name, seed] of runs) {
       const r = simulate({ protocol: system, scenario: loadScenario(name), seed, keepLog: true, skipLinearizability: true });
       const file = join(dir, `${name}-${seed}.ndjson`);
-      writeFileSync(file, (r.log ?? []).map((e) => JSON.stringify(e)).join('\n') + '\n');
+      writeEventLog(file, r.log ?? []);
       out.push({ ...(await validateLog(p, validator, file)), scenario: name, seed });
     }
     return out;
