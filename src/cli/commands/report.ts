@@ -199,7 +199,7 @@ export async function checkProtocol(p: Protocol, o: CheckOptions): Promise<Proto
       summary:
         run.value === undefined
           ? (run.error ?? 'not checked')
-          : `${summary.caught} of ${summary.total} caught by TLC, the explorer, the state graph${runsAsSystem(p) ? ' and the simulator' : ''}${summary.escaped.length ? `; escaped: ${summary.escaped.join(', ')}` : ''}`,
+          : `${summary.caught} of ${summary.total} caught by TLC, the explorer, the state graph${runsAsSystem(p) ? (p.traceValidator !== undefined ? ', the simulator and TLC on its logs' : ' and the simulator') : ''}${summary.escaped.length ? `; escaped: ${summary.escaped.join(', ')}` : ''}`,
       details: summary.escaped.length === 0 ? undefined : formatMutantReports(reports),
       seconds: (performance.now() - t0) / 1000,
     });
