@@ -83,16 +83,6 @@ export function conformanceSuite(p: Protocol, expectations: SuiteExpectations = 
       }
     }, 900_000);
 
-    for (const model of p.graphModels ?? []) {
-      it(`has TLC's state graph of the ${model} model too`, async () => {
-        const other = await tlcStateGraph(p, model);
-        const comparison = compareWithTlcGraph(p, other, model);
-        expect(comparison.equal, formatGraphComparison(comparison)).toBe(true);
-        expect(comparison.tsStates).toBe(other.tlc.distinctStates);
-        expect(comparison.tsEdges).toBe(comparison.tlcEdges);
-      });
-    }
-
     it('replays every TLC trace step for step', () => {
       const manifest = readManifest(p);
       const random = manifest.traces.filter((t) => t.kind === 'random');
