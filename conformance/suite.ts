@@ -23,6 +23,7 @@ import type { GraphComparison } from '../src/conformance/graph.ts';
 import { catchMutants, mutantProblem } from '../src/conformance/mutants.ts';
 import { formatReplayFailure } from '../src/conformance/replay.ts';
 import { checkTracesFresh, readManifest } from '../src/conformance/traces.ts';
+import { loadImplementation } from '../src/impl/implementation.ts';
 
 export interface SuiteExpectations {
   /** For some seeded bugs: what the readable diff must mention. */
@@ -31,6 +32,11 @@ export interface SuiteExpectations {
   readonly catalogue?: readonly string[];
   /** Random traces the manifest must hold at least (default 200). */
   readonly minRandomTraces?: number;
+  /**
+   * Implementations that are not ours (--impl: a command or a module, docs/driver.md), driven
+   * through TLC's graph: each must have it, or part from it with a diff that says this.
+   */
+  readonly implementations?: readonly { readonly impl: string; readonly differs?: RegExp }[];
 }
 
 export function conformanceSuite(p: Protocol, expectations: SuiteExpectations = {}): void {
@@ -101,6 +107,21 @@ export function conformanceSuite(p: Protocol, expectations: SuiteExpectations = 
       const edited = { ...manifest, spec: { ...manifest.spec, [file]: '0'.repeat(64) } };
       expect(() => checkTracesFresh(p, edited)).toThrow(new RegExp(`another version of ${file.replace('.', '\\.')}.*traces generate ${p.name}`));
     });
+
+    for (const { impl, differs } of expectations.implementations ?? []) {
+      it(`${differs === undefined ? 'has' : 'tells from'} the implementation ${impl}${differs === undefined ? ", TLC's state graph and all" : ', with a readable diff'}`, async () => {
+        const implementation = await loadImplementation(impl);
+        const comparison = compareWithTlcGraph(p, graph, 'conformance', undefined, implementation);
+        const text = formatGraphComparison(comparison, 'the implementation');
+        if (differs === undefined) {
+          expect(comparison.equal, text).toBe(true);
+          expect(comparison.tsStates).toBe(graph.tlc.distinctStates);
+        } else {
+          expect(comparison.equal).toBe(false);
+          expect(text).toMatch(differs);
+        }
+      }, 300_000);
+    }
 
     it("holds its invariants on every reachable state, with TLC's counts", () => {
       const result = exploreModel(p, 'conformance');

@@ -42,7 +42,9 @@ usage:
   consensus-lab lincheck <history> --model M         is a Jepsen history linearizable? (M: register or kv; --html FILE)
 
 options: --json (one JSON object on stdout), --quiet (no progress), --workers N, --timeout S,
-         --mutant NAME (explore/conform/mutants: a seeded bug), --help
+         --mutant NAME (explore/conform/mutants: a seeded bug),
+         --impl "COMMAND" | ./reducer.ts (conform/explore/traces replay/gate: drive an implementation that
+         is not ours, over JSON lines (docs/driver.md) or loaded as a module; raft), --impl-timeout S, --help
 exit codes: 0 everything holds, 1 a check failed, 2 usage, input or environment error`;
 
 export type Options = ParseArgsConfig['options'];
@@ -69,12 +71,12 @@ const COMMANDS: Record<string, Command> = {
     options: { config: { type: 'string' }, model: { type: 'string' }, workers: { type: 'string' }, timeout: { type: 'string' }, lib: { type: 'string', multiple: true } },
     run: tlcCommand,
   },
-  explore: { options: { model: { type: 'string' }, mutant: { type: 'string' } }, run: exploreCommand },
+  explore: { options: { model: { type: 'string' }, mutant: { type: 'string' }, impl: { type: 'string' }, 'impl-timeout': { type: 'string' } }, run: exploreCommand },
   conform: {
-    options: { model: { type: 'string' }, 'counts-model': { type: 'string' }, mutant: { type: 'string' }, workers: { type: 'string' } },
+    options: { model: { type: 'string' }, 'counts-model': { type: 'string' }, mutant: { type: 'string' }, workers: { type: 'string' }, impl: { type: 'string' }, 'impl-timeout': { type: 'string' } },
     run: conformCommand,
   },
-  traces: { options: { count: { type: 'string' } }, run: tracesCommand },
+  traces: { options: { count: { type: 'string' }, impl: { type: 'string' }, 'impl-timeout': { type: 'string' } }, run: tracesCommand },
   mutants: { options: { markdown: { type: 'boolean' }, mutant: { type: 'string' } }, run: mutantsCommand },
   validate: { options: {}, run: validateCommand },
   simulate: {
@@ -100,6 +102,7 @@ const COMMANDS: Record<string, Command> = {
       workers: { type: 'string' },
       full: { type: 'boolean' },
       seeds: { type: 'string' },
+      impl: { type: 'string' }, 'impl-timeout': { type: 'string' },
     },
     run: gateCommand,
   },

@@ -18,6 +18,7 @@ import { runTlc } from '../core/tlc/run.ts';
 import { explore } from '../explore/explorer.ts';
 import type { ExploreProgress, ExploreResult } from '../explore/explorer.ts';
 import type { ClusterModel } from '../explore/model.ts';
+import type { Implementation } from '../impl/implementation.ts';
 import { compareGraphs } from './graph.ts';
 import type { GraphComparison } from './graph.ts';
 import { replayTrace } from './replay.ts';
@@ -28,12 +29,16 @@ export function modelConfig(p: Protocol, model: ModelName): TlcConfig {
   return readCfg(modelConfigPath(p, model));
 }
 
-/** The protocol's cluster model for one of its TLC models. */
-export function clusterModel(p: Protocol, model: ModelName, mutant?: string): ClusterModel<unknown, unknown> {
+/** The protocol's cluster model for one of its TLC models: our reducer, a seeded bug in it, or an implementation that is not ours. */
+export function clusterModel(p: Protocol, model: ModelName, mutant?: string, implementation?: Implementation): ClusterModel<unknown, unknown> {
   if (mutant !== undefined && !p.mutants.some((m) => m.name === mutant)) {
     throw new UserError(`${p.name} has no mutant "${mutant}": choose one of ${p.mutants.map((m) => m.name).join(', ')}`);
   }
-  return p.createModel(modelConfig(p, model).constants, { mutant });
+  if (implementation !== undefined) {
+    if (mutant !== undefined) throw new UserError('--impl and --mutant do not go together: a seeded bug is one of our reducer\'s');
+    if (p.drivable !== true) throw new UserError(`--impl: ${p.name} cannot drive another implementation yet (raft can; docs/driver.md)`);
+  }
+  return p.createModel(modelConfig(p, model).constants, { mutant, implementation });
 }
 
 /** TLC labels an action X that a model's cfg replaced with `X <- MCX` as "MCX"; this maps it back. */
@@ -65,9 +70,9 @@ export async function checkWithTlc(
 export function exploreModel(
   p: Protocol,
   model: ModelName,
-  options: { mutant?: string; onProgress?: (p: ExploreProgress) => void } = {},
+  options: { mutant?: string; implementation?: Implementation; onProgress?: (p: ExploreProgress) => void } = {},
 ): ExploreResult<unknown, unknown> {
-  return explore(clusterModel(p, model, options.mutant), { onProgress: options.onProgress });
+  return explore(clusterModel(p, model, options.mutant, options.implementation), { onProgress: options.onProgress });
 }
 
 export interface TlcGraph {
@@ -104,8 +109,8 @@ export async function tlcStateGraph(
   }
 }
 
-export function compareWithTlcGraph(p: Protocol, graph: TlcGraph, model: ModelName, mutant?: string): GraphComparison {
-  return compareGraphs(graph.dot, graph.labelOf, clusterModel(p, model, mutant));
+export function compareWithTlcGraph(p: Protocol, graph: TlcGraph, model: ModelName, mutant?: string, implementation?: Implementation): GraphComparison {
+  return compareGraphs(graph.dot, graph.labelOf, clusterModel(p, model, mutant, implementation));
 }
 
 export interface TraceReplaySummary {
@@ -119,7 +124,7 @@ export interface TraceReplaySummary {
  * Replay traces: the given files, or every trace in the protocol's manifest (which must be
  * fresh: generated from the spec as it is now).
  */
-export function replayTraces(p: Protocol, files?: readonly string[], mutant?: string): TraceReplaySummary {
+export function replayTraces(p: Protocol, files?: readonly string[], mutant?: string, implementation?: Implementation): TraceReplaySummary {
   let paths = files;
   if (paths === undefined || paths.length === 0) {
     const manifest = readManifest(p);
@@ -134,7 +139,7 @@ export function replayTraces(p: Protocol, files?: readonly string[], mutant?: st
     // A trace is replayed on the model it was drawn from, named in its metadata.
     const modelName = typeof trace.meta.model === 'string' ? trace.meta.model : 'traces';
     let model = models.get(modelName);
-    if (model === undefined) models.set(modelName, (model = clusterModel(p, modelName, mutant)));
+    if (model === undefined) models.set(modelName, (model = clusterModel(p, modelName, mutant, implementation)));
     const result = replayTrace(model, trace, p.historyVariable);
     steps += result.steps;
     if (result.failure !== undefined) failures.push({ file, failure: result.failure });

@@ -196,9 +196,9 @@ function nearestDifferences(candidates: ValueDifference[][]): ValueDifference[] 
   return candidates.sort((a, b) => a.length - b.length)[0];
 }
 
-/** The comparison as a person reads it. */
-export function formatGraphComparison(c: GraphComparison): string {
-  const counts = `TLC: ${c.tlcStates} states, ${c.tlcEdges} edges; TypeScript: ${c.tsStates} states, ${c.tsEdges} edges${c.equal ? '' : ' (when it stopped)'}.`;
+/** The comparison as a person reads it; `ours` names the side that is not TLC (an --impl is "the implementation"). */
+export function formatGraphComparison(c: GraphComparison, ours = 'TypeScript'): string {
+  const counts = `TLC: ${c.tlcStates} states, ${c.tlcEdges} edges; ${ours}: ${c.tsStates} states, ${c.tsEdges} edges${c.equal ? '' : ' (when it stopped)'}.`;
   if (c.equal) return `The state graphs are equal.\n${counts}`;
   const lines = ['The state graphs differ.', counts];
   const d = c.difference;
@@ -210,13 +210,14 @@ export function formatGraphComparison(c: GraphComparison): string {
     lines.push('in the state:', ...d.state.split('\n').map((l) => `    ${l}`));
   }
   for (const step of d.steps) {
-    const other = step.onlyIn === 'TLC' ? 'TypeScript' : 'TLC';
+    const side = step.onlyIn === 'TLC' ? 'TLC' : ours;
+    const other = step.onlyIn === 'TLC' ? ours : 'TLC';
     const name = step.action.replace(/\(.*$/s, '');
-    lines.push(`${step.onlyIn} takes ${step.action}${step.action === 'Init' ? ' as an initial state' : ''}; ${other} does not.`);
+    lines.push(`${side} takes ${step.action}${step.action === 'Init' ? ' as an initial state' : ''}; ${other} does not.`);
     if (step.differences === undefined) lines.push(`  ${other} has no ${name} step from this state at all.`);
     else {
       lines.push(`  ${other}'s nearest ${name} ${name === 'Init' ? 'state' : 'step leads to a state that'} differs in:`);
-      lines.push(...formatDifferences(step.differences, 'TLC', 'TypeScript'));
+      lines.push(...formatDifferences(step.differences, 'TLC', ours));
     }
   }
   return lines.join('\n');

@@ -58,9 +58,9 @@ export function replayTrace<S, A>(model: ClusterModel<S, A>, trace: ItfTrace, hi
   return { steps: trace.states.length - 1 };
 }
 
-export function formatReplayFailure(file: string, f: ReplayFailure): string {
+export function formatReplayFailure(file: string, f: ReplayFailure, ours = 'TypeScript'): string {
   const lines = [`${file}: step ${f.step}, ${f.action}: ${f.reason}`];
-  if (f.differences !== undefined) lines.push(...formatDifferences(f.differences, 'trace', 'TypeScript'));
-  if (f.enabled !== undefined) lines.push(`    TypeScript could take: ${f.enabled.join(', ') || 'nothing'}`);
+  if (f.differences !== undefined) lines.push(...formatDifferences(f.differences, 'trace', ours));
+  if (f.enabled !== undefined) lines.push(`    ${ours} could take: ${f.enabled.join(', ') || 'nothing'}`);
   return lines.join('\n');
 }

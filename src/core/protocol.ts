@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import type { ClusterModel } from '../explore/model.ts';
 import type { TlaValue } from './tla/value.ts';
 import type { TraceValidator } from '../validate/validate.ts';
+import type { Implementation } from '../impl/implementation.ts';
 import { repoRoot } from './paths.ts';
 
 /** The models every protocol has: each a .cfg of the protocol's MC module. */
@@ -78,7 +79,9 @@ export interface Protocol<S = unknown, A = unknown> {
   /** The TLA+ files a trace depends on: a change to one means the traces must be regenerated. */
   readonly specFiles: readonly string[];
   /** The cluster model for a .cfg's constants; a mutant replaces one of the protocol's rules. */
-  createModel(constants: ReadonlyMap<string, TlaValue>, options?: { mutant?: string }): ClusterModel<S, A>;
+  createModel(constants: ReadonlyMap<string, TlaValue>, options?: { mutant?: string; implementation?: Implementation }): ClusterModel<S, A>;
+  /** Whether createModel takes an implementation that is not ours (--impl, docs/driver.md). */
+  readonly drivable?: boolean;
   readonly mutants: readonly Mutant[];
   /** The module the mutants' models check (EXTENDS the MC module, defines the buggy rules), e.g. "MutantsRaft.tla". */
   readonly mutantsModule?: string;

@@ -6,18 +6,9 @@ import { Bag } from '../core/bag.ts';
 import { agentsKey, bagClusterSteps } from '../explore/cluster.ts';
 import type { NetworkBounds } from '../explore/cluster.ts';
 import type { Step } from '../explore/model.ts';
-import {
-  AdvanceCommitIndex,
-  AppendEntries,
-  BecomeLeader,
-  ClientRequest,
-  Restart,
-  Timeout,
-  initialNode,
-  receive,
-} from './node.ts';
-import type { RaftConfig } from './node.ts';
-import type { RaftMessage, RaftNode, ServerId, Value } from './types.ts';
+import { RAFT_REDUCER } from './node.ts';
+import type { RaftConfig, RaftReducer } from './node.ts';
+import type { RaftEvent, RaftMessage, RaftNode, ServerId, Transition, Value } from './types.ts';
 
 /** MCRaft.tla's constants, and MutantsRaft.tla's where a mutant's model assigns them. */
 export interface RaftBounds extends NetworkBounds {
@@ -40,6 +31,8 @@ function timeoutInTurn(bounds: RaftBounds, node: RaftNode): boolean {
 export interface RaftClusterConfig extends RaftConfig {
   readonly values: readonly Value[];
   readonly bounds: RaftBounds;
+  /** Whose steps the servers take: ours, or an implementation's (--impl, src/raft/implementation.ts). */
+  readonly reducer?: RaftReducer;
 }
 
 export interface RaftCluster {
@@ -83,7 +76,8 @@ const HANDLER = {
 } as const satisfies Record<RaftMessage['type'], RaftAction['name']>;
 
 export function initialCluster(cfg: RaftClusterConfig): RaftCluster {
-  return { nodes: cfg.servers.map((id) => initialNode(cfg, id)), messages: Bag.empty() };
+  const reducer = cfg.reducer ?? RAFT_REDUCER;
+  return { nodes: cfg.servers.map((id) => reducer.initialNode(cfg, id)), messages: Bag.empty() };
 }
 
 /** A canonical, injective key of a message (src/core/bag.ts orders the network by it). */
@@ -134,47 +128,52 @@ export function successors(cfg: RaftClusterConfig, c: RaftCluster): Step<RaftClu
   const { bounds } = cfg;
   const inFlight = c.messages.size;
   const others = cfg.servers.length - 1;
+  const reducer = cfg.reducer ?? RAFT_REDUCER;
+  const act = (node: RaftNode, event: RaftEvent): Transition | undefined => reducer.step(cfg, node, event);
 
   c.nodes.forEach((node, i) => {
     // MCTimeout (and MCTimeoutInTurn)
     if (bounds.candidates.includes(node.id) && node.currentTerm < bounds.maxTerm && inFlight + others <= bounds.maxInFlight && timeoutInTurn(bounds, node)) {
-      const t = Timeout(cfg, node);
+      const t = act(node, { type: 'Timeout' });
       if (t) out.push({ action: { name: 'Timeout', i: node.id }, next: steps.afterTransition(c, 'nodes', i, t) });
     }
   });
   for (const { key, item: m } of c.messages.entries) {
     const action = { name: HANDLER[m.type], i: m.dest, j: m.source, m };
-    out.push({ action, next: steps.afterDelivery(c, 'nodes', m, key, (node) => receive(cfg, node, m)) });
+    // Always enabled in the spec; an implementation that refuses a message has no such edge.
+    const t = act(c.nodes[cfg.servers.indexOf(m.dest)], { type: 'Receive', message: m });
+    if (t) out.push({ action, next: steps.afterDelivery(c, 'nodes', m, key, () => t) });
   }
   c.nodes.forEach((node, i) => {
-    const t = BecomeLeader(cfg, node);
+    const t = act(node, { type: 'BecomeLeader' });
     if (t) out.push({ action: { name: 'BecomeLeader', i: node.id }, next: steps.afterTransition(c, 'nodes', i, t) });
   });
   c.nodes.forEach((node, i) => {
     // MCClientRequest
     if (node.log.length >= bounds.maxLogLength) return;
     for (const v of cfg.values) {
-      const t = ClientRequest(cfg, node, v);
+      const t = act(node, { type: 'ClientRequest', value: v });
       if (t) out.push({ action: { name: 'ClientRequest', i: node.id, v }, next: steps.afterTransition(c, 'nodes', i, t) });
     }
   });
   c.nodes.forEach((node, i) => {
     for (const j of cfg.servers) {
-      const t = AppendEntries(cfg, node, j);
+      const t = act(node, { type: 'AppendEntries', to: j });
       // MCAppendEntries
-      if (t && c.messages.count(messageKey(t.sent[0])) < bounds.maxCopies && inFlight < bounds.maxInFlight) {
+      if (t && (t.sent.length === 0 || c.messages.count(messageKey(t.sent[0])) < bounds.maxCopies) && inFlight < bounds.maxInFlight) {
         out.push({ action: { name: 'AppendEntries', i: node.id, j }, next: steps.afterTransition(c, 'nodes', i, t) });
       }
     }
   });
   c.nodes.forEach((node, i) => {
-    const t = AdvanceCommitIndex(cfg, node);
+    const t = act(node, { type: 'AdvanceCommitIndex' });
     if (t) out.push({ action: { name: 'AdvanceCommitIndex', i: node.id }, next: steps.afterTransition(c, 'nodes', i, t) });
   });
   // MCRestart and MCDropMessage: only with faults.
   if (bounds.faults !== false) {
     c.nodes.forEach((node, i) => {
-      out.push({ action: { name: 'Restart', i: node.id }, next: steps.afterTransition(c, 'nodes', i, Restart(cfg, node)) });
+      const t = act(node, { type: 'Restart' });
+      if (t) out.push({ action: { name: 'Restart', i: node.id }, next: steps.afterTransition(c, 'nodes', i, t) });
     });
     out.push(...steps.dropMessageSteps(c));
   }

@@ -10,14 +10,16 @@ import { RAFT_INVARIANTS } from './invariants.ts';
 import { RAFT_MUTANTS, raftRules } from './mutants.ts';
 import { actionToTla, clusterToTla } from './tla.ts';
 import { raftTraceValidator } from './validate.ts';
+import { raftReducerOf } from './implementation.ts';
+import type { Implementation } from '../impl/implementation.ts';
 
 /** The cluster model of a model's constants (Server, Value, Nil, MCRaft's bounds and, in a mutant's model, MutantsRaft's). */
 export function createRaftModel(
   constants: ReadonlyMap<string, TlaValue>,
-  options: { mutant?: string } = {},
+  options: { mutant?: string; implementation?: Implementation } = {},
 ): ClusterModel<RaftCluster, RaftAction> {
   const nil = constantModelValue(constants, 'Nil');
-  const cfg: RaftClusterConfig = {
+  const base: RaftClusterConfig = {
     servers: constantModelValues(constants, 'Server'),
     maxEntries: constantInt(constants, 'MaxEntries'),
     values: constantModelValues(constants, 'Value'),
@@ -35,6 +37,8 @@ export function createRaftModel(
       }),
     },
   };
+  const { implementation } = options;
+  const cfg = implementation === undefined ? base : { ...base, reducer: raftReducerOf(implementation, base, base.values) };
   return {
     initialStates: [initialCluster(cfg)],
     successors: (c) => successors(cfg, c),
@@ -55,6 +59,7 @@ export const raft = defineProtocol<RaftCluster, RaftAction>({
   historyVariable: 'lastAction',
   specFiles: ['Raft.tla', 'MCRaft.tla', 'TraceRaft.tla', 'raft.traces.cfg', 'raft.targets.cfg', 'raft.targets-long-log.cfg'],
   createModel: createRaftModel,
+  drivable: true,
   mutants: RAFT_MUTANTS,
   mutantsModule: 'MutantsRaft.tla',
   // AppendEntries of two entries (MaxEntries = 2), as the running system batches them.

@@ -297,3 +297,11 @@ export function step(cfg: RaftConfig, node: RaftNode, event: RaftEvent): Transit
       return unreachable(event);
   }
 }
+
+/** What a cluster model needs of a Raft node: its initial state and its steps (ours, or an --impl's). */
+export interface RaftReducer {
+  initialNode(cfg: RaftConfig, id: ServerId): RaftNode;
+  step(cfg: RaftConfig, node: RaftNode, event: RaftEvent): Transition | undefined;
+}
+
+export const RAFT_REDUCER: RaftReducer = { initialNode, step };

@@ -13,11 +13,25 @@ import type { ClusterModel } from '../../explore/model.ts';
 import { formatAction } from '../../conformance/diff.ts';
 import { protocolNamed } from '../../protocols.ts';
 import { count, secs } from '../output.ts';
+import { loadImplementation } from '../../impl/implementation.ts';
+import type { Implementation } from '../../impl/implementation.ts';
+import { intOption, stringOption } from '../main.ts';
+import type { CommandContext } from '../main.ts';
 import type { Progress } from '../output.ts';
 
 export function requireProtocol(name: string | undefined, command: string): Protocol {
   if (name === undefined) throw new UserError(`${command} needs a protocol: consensus-lab ${command} <protocol>`);
   return protocolNamed(name);
+}
+
+/** --impl and --impl-timeout: the implementation to drive instead of ours, if any. */
+export async function implementationOption(values: CommandContext['values']): Promise<Implementation | undefined> {
+  const spec = stringOption(values, 'impl');
+  if (spec === undefined) {
+    if (values['impl-timeout'] !== undefined) throw new UserError('--impl-timeout goes with --impl');
+    return undefined;
+  }
+  return loadImplementation(spec, { timeoutSeconds: intOption(values, 'impl-timeout') });
 }
 
 /** A model name must have its .cfg: specs/<dir>/<protocol>.<model>.cfg. */

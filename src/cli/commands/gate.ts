@@ -8,12 +8,16 @@ import { intOption, stringOption } from '../main.ts';
 import type { CommandContext } from '../main.ts';
 import { Progress, printJson } from '../output.ts';
 import { junitXml } from '../junit.ts';
-import { requireModel } from './common.ts';
+import { implementationOption, requireModel } from './common.ts';
+import { UserError } from '../../core/errors.ts';
 import { checkProtocol, formatReports } from './report.ts';
 import type { ProtocolReport } from './report.ts';
 
 export async function gateCommand({ positionals, values }: CommandContext): Promise<number> {
   const protocols = positionals.length === 0 ? PROTOCOLS : positionals.map(protocolNamed);
+  const implementation = await implementationOption(values);
+  // An implementation is of one protocol; what it is checked by is the spec (the seeded bugs and the simulator are our reducer's).
+  if (implementation !== undefined && positionals.length !== 1) throw new UserError('gate --impl checks one protocol: consensus-lab gate raft --impl "COMMAND"');
   const progress = new Progress(values.quiet === true);
   const started = performance.now();
   const reports: ProtocolReport[] = [];
@@ -22,9 +26,10 @@ export async function gateCommand({ positionals, values }: CommandContext): Prom
       await checkProtocol(p, {
         countsModel: requireModel(p, stringOption(values, 'model') ?? 'ci'),
         graphModel: requireModel(p, stringOption(values, 'graph-model') ?? 'conformance'),
-        mutants: true,
+        mutants: implementation === undefined,
         // The simulator: a few seeds of every named scenario; --full runs 200 (minutes, not seconds).
-        simulationSeeds: intOption(values, 'seeds') ?? (values.full === true ? 200 : 5),
+        simulationSeeds: implementation === undefined ? (intOption(values, 'seeds') ?? (values.full === true ? 200 : 5)) : 0,
+        implementation,
         workers: intOption(values, 'workers'),
         progress,
       }),

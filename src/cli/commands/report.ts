@@ -8,7 +8,6 @@ import {
   checkWithTlc,
   clusterModel,
   compareWithTlcGraph,
-  exploreModel,
   replayTraces,
   tlcStateGraph,
 } from '../../conformance/checks.ts';
@@ -17,7 +16,9 @@ import { formatGraphComparison } from '../../conformance/graph.ts';
 import { catchMutants, mutantJson, mutantsSummary } from '../../conformance/mutants.ts';
 import type { GraphComparison } from '../../conformance/graph.ts';
 import { formatReplayFailure } from '../../conformance/replay.ts';
+import { explore } from '../../explore/explorer.ts';
 import type { ExploreResult } from '../../explore/explorer.ts';
+import type { Implementation } from '../../impl/implementation.ts';
 import { count, secs, table } from '../output.ts';
 import type { Progress } from '../output.ts';
 import { exploreJson, exploreProgress, exploreProgressLine, formatExploreTrace, formatTlcTrace, tlcJson, tlcProgress, tlcProgressLine } from './common.ts';
@@ -35,6 +36,8 @@ export interface CheckOptions {
   /** Run the protocol as a system in the simulator, this many seeds per named scenario (the gate does; 0 or undefined: not). */
   readonly simulationSeeds?: number;
   readonly workers?: number;
+  /** Drive this implementation instead of our reducer (--impl): TLC's counts, graph and traces decide. */
+  readonly implementation?: Implementation;
   readonly progress: Progress;
 }
 
@@ -67,7 +70,11 @@ async function attempt<T>(run: () => Promise<T> | T): Promise<{ value?: T; error
 
 export async function checkProtocol(p: Protocol, o: CheckOptions): Promise<ProtocolReport> {
   const checks: CheckOutcome[] = [];
-  const json: Record<string, unknown> = { name: p.name };
+  const json: Record<string, unknown> = { name: p.name, ...(o.implementation && { implementation: o.implementation.label }) };
+  const impl = o.implementation;
+  // Who the diffs name beside TLC.
+  const ours = impl === undefined ? 'TypeScript' : 'the implementation';
+  const whose = impl?.label ?? 'TypeScript';
   const label = (what: string) => `${p.name} ${what}`;
 
   // 1. TLC on the counts model.
@@ -84,9 +91,9 @@ export async function checkProtocol(p: Protocol, o: CheckOptions): Promise<Proto
   });
 
   // 2. The explorer on the same model, with the TypeScript invariants.
-  o.progress.note(`${p.name}: TypeScript explorer on the ${o.countsModel} model${o.mutant ? ` (mutant ${o.mutant})` : ''}`);
-  const model = clusterModel(p, o.countsModel, o.mutant);
-  const ex: ExploreResult<unknown, unknown> = exploreModel(p, o.countsModel, { mutant: o.mutant, onProgress: exploreProgress(o.progress, label('explore')) });
+  o.progress.note(`${p.name}: the explorer on the ${o.countsModel} model${o.mutant ? ` (mutant ${o.mutant})` : ''}${impl ? ` driving ${impl.label}` : ''}`);
+  const model = clusterModel(p, o.countsModel, o.mutant, impl);
+  const ex: ExploreResult<unknown, unknown> = explore(model, { onProgress: exploreProgress(o.progress, label('explore')) });
   o.progress.clear();
   json.explore = { model: o.countsModel, ...exploreJson(ex) };
   checks.push({
@@ -107,7 +114,7 @@ export async function checkProtocol(p: Protocol, o: CheckOptions): Promise<Proto
   checks.push({
     name: 'counts',
     ok: sameCounts,
-    summary: `distinct ${count(tlc.distinctStates)} / ${count(ex.distinctStates)}, generated ${count(tlc.statesGenerated)} / ${count(ex.statesGenerated)}, depth ${tlc.depth} / ${ex.depth} (TLC / TypeScript)`,
+    summary: `distinct ${count(tlc.distinctStates)} / ${count(ex.distinctStates)}, generated ${count(tlc.statesGenerated)} / ${count(ex.statesGenerated)}, depth ${tlc.depth} / ${ex.depth} (TLC / ${whose})`,
     seconds: 0,
   });
   const tlcRate = tlc.distinctStates !== undefined && tlc.seconds > 0 ? tlc.distinctStates / tlc.seconds : undefined;
@@ -119,11 +126,11 @@ export async function checkProtocol(p: Protocol, o: CheckOptions): Promise<Proto
   };
 
   // 4. The state graph of the conformance model against TLC's.
-  o.progress.note(`${p.name}: TLC's state graph of the ${o.graphModel} model against the TypeScript model's`);
+  o.progress.note(`${p.name}: TLC's state graph of the ${o.graphModel} model against ${impl === undefined ? "the TypeScript model's" : impl.label}`);
   const graph = await attempt<TlcGraph>(() => tlcStateGraph(p, o.graphModel, { workers: o.workers, onProgress: tlcProgress(o.progress, label('TLC graph')) }));
   o.progress.clear();
   let comparison: GraphComparison | undefined;
-  if (graph.value !== undefined) comparison = compareWithTlcGraph(p, graph.value, o.graphModel, o.mutant);
+  if (graph.value !== undefined) comparison = compareWithTlcGraph(p, graph.value, o.graphModel, o.mutant, impl);
   json.graph = comparison === undefined
     ? { model: o.graphModel, equal: false, error: graph.error }
     : {
@@ -139,24 +146,24 @@ export async function checkProtocol(p: Protocol, o: CheckOptions): Promise<Proto
   checks.push({
     name: `graph (${o.graphModel})`,
     ok: comparison?.equal === true,
-    summary: comparison === undefined ? (graph.error ?? 'no graph') : `${comparison.equal ? 'equal' : 'differ'}: ${count(comparison.tlcStates)} / ${count(comparison.tsStates)} states, ${count(comparison.tlcEdges)} / ${count(comparison.tsEdges)} edges (TLC / TypeScript)`,
-    details: comparison === undefined || comparison.equal ? undefined : formatGraphComparison(comparison),
+    summary: comparison === undefined ? (graph.error ?? 'no graph') : `${comparison.equal ? 'equal' : 'differ'}: ${count(comparison.tlcStates)} / ${count(comparison.tsStates)} states, ${count(comparison.tlcEdges)} / ${count(comparison.tsEdges)} edges (TLC / ${whose})`,
+    details: comparison === undefined || comparison.equal ? undefined : formatGraphComparison(comparison, ours),
     seconds: (graph.value?.tlc.seconds ?? 0) + (comparison?.seconds ?? 0),
   });
 
   // 4b. The protocol's other graph models, for rules the conformance model cannot reach.
   const graphs: Record<string, unknown>[] = [];
   for (const extra of p.graphModels ?? []) {
-    o.progress.note(`${p.name}: TLC's state graph of the ${extra} model against the TypeScript model's`);
+    o.progress.note(`${p.name}: TLC's state graph of the ${extra} model against ${impl === undefined ? "the TypeScript model's" : impl.label}`);
     const g = await attempt<TlcGraph>(() => tlcStateGraph(p, extra, { workers: o.workers, onProgress: tlcProgress(o.progress, label(`TLC graph ${extra}`)) }));
     o.progress.clear();
-    const c = g.value === undefined ? undefined : compareWithTlcGraph(p, g.value, extra, o.mutant);
+    const c = g.value === undefined ? undefined : compareWithTlcGraph(p, g.value, extra, o.mutant, impl);
     graphs.push(c === undefined ? { model: extra, equal: false, error: g.error } : { model: extra, equal: c.equal, tlcStates: c.tlcStates, tsStates: c.tsStates, tlcEdges: c.tlcEdges, tsEdges: c.tsEdges, difference: c.difference });
     checks.push({
       name: `graph (${extra})`,
       ok: c?.equal === true,
-      summary: c === undefined ? (g.error ?? 'no graph') : `${c.equal ? 'equal' : 'differ'}: ${count(c.tlcStates)} / ${count(c.tsStates)} states, ${count(c.tlcEdges)} / ${count(c.tsEdges)} edges (TLC / TypeScript)`,
-      details: c === undefined || c.equal ? undefined : formatGraphComparison(c),
+      summary: c === undefined ? (g.error ?? 'no graph') : `${c.equal ? 'equal' : 'differ'}: ${count(c.tlcStates)} / ${count(c.tsStates)} states, ${count(c.tlcEdges)} / ${count(c.tsEdges)} edges (TLC / ${whose})`,
+      details: c === undefined || c.equal ? undefined : formatGraphComparison(c, ours),
       seconds: (g.value?.tlc.seconds ?? 0) + (c?.seconds ?? 0),
     });
   }
@@ -165,14 +172,14 @@ export async function checkProtocol(p: Protocol, o: CheckOptions): Promise<Proto
   // 5. The TLC traces, replayed step for step.
   o.progress.note(`${p.name}: replaying traces/${p.name}`);
   const started = performance.now();
-  const replay = await attempt(() => replayTraces(p, undefined, o.mutant));
+  const replay = await attempt(() => replayTraces(p, undefined, o.mutant, impl));
   const r = replay.value;
   json.traces = r === undefined ? { replayed: 0, steps: 0, failed: 0, error: replay.error } : { replayed: r.replayed, steps: r.steps, failed: r.failed, failures: r.failures.map((f) => ({ file: f.file, ...f.failure })) };
   checks.push({
     name: 'traces',
     ok: r !== undefined && r.failed === 0 && r.replayed > 0,
     summary: r === undefined ? (replay.error ?? 'not replayed') : `${count(r.replayed)} replayed, ${count(r.steps)} steps, ${r.failed} failed`,
-    details: r === undefined || r.failed === 0 ? undefined : r.failures.slice(0, 3).map((f) => formatReplayFailure(f.file, f.failure)).join('\n') + (r.failed > 3 ? `\n(and ${r.failed - 3} more)` : ''),
+    details: r === undefined || r.failed === 0 ? undefined : r.failures.slice(0, 3).map((f) => formatReplayFailure(f.file, f.failure, ours)).join('\n') + (r.failed > 3 ? `\n(and ${r.failed - 3} more)` : ''),
     seconds: (performance.now() - started) / 1000,
   });
 

@@ -8,11 +8,12 @@ import { generateTraces } from '../../conformance/traces.ts';
 import { intOption } from '../main.ts';
 import type { CommandContext } from '../main.ts';
 import { Progress, count, printJson, table } from '../output.ts';
-import { requireProtocol } from './common.ts';
+import { implementationOption, requireProtocol } from './common.ts';
 
 export async function tracesCommand({ positionals, values }: CommandContext): Promise<number> {
   const [verb, name, ...files] = positionals;
   if (verb === 'generate') {
+    if (values.impl !== undefined) throw new UserError('traces generate makes traces with TLC; --impl goes with traces replay');
     if (files.length > 0) throw new UserError('traces generate takes one protocol');
     const p = requireProtocol(name, 'traces generate');
     const progress = new Progress(values.quiet === true, 0);
@@ -30,10 +31,11 @@ export async function tracesCommand({ positionals, values }: CommandContext): Pr
   }
   if (verb === 'replay') {
     const p = requireProtocol(name, 'traces replay');
-    const summary = replayTraces(p, files.map((f) => resolve(f)));
-    if (values.json) printJson({ ok: summary.failed === 0, protocol: p.name, ...summary });
+    const implementation = await implementationOption(values);
+    const summary = replayTraces(p, files.map((f) => resolve(f)), undefined, implementation);
+    if (values.json) printJson({ ok: summary.failed === 0, protocol: p.name, implementation: implementation?.label, ...summary });
     else {
-      for (const f of summary.failures) process.stdout.write(`${formatReplayFailure(f.file, f.failure)}\n\n`);
+      for (const f of summary.failures) process.stdout.write(`${formatReplayFailure(f.file, f.failure, implementation === undefined ? undefined : 'the implementation')}\n\n`);
       process.stdout.write(`${p.name}: ${count(summary.replayed)} traces replayed, ${count(summary.steps)} steps, ${summary.failed} failed\n`);
     }
     return summary.failed === 0 ? 0 : 1;
