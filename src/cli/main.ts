@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
 import { EXIT_USAGE, UserError } from '../core/errors.ts';
 import { conformCommand } from './commands/conform.ts';
+import { driverCommand } from './commands/driver.ts';
 import { exploreCommand } from './commands/explore.ts';
 import { gateCommand } from './commands/gate.ts';
 import { lincheckCommand } from './commands/lincheck.ts';
@@ -37,6 +38,8 @@ usage:
                                                      hostile network) in the deterministic simulator
   consensus-lab validate <protocol> <log.ndjson>...  TLC decides whether an implementation's event log is a
                                                      behaviour of the spec (raft)
+  consensus-lab driver <protocol>                    our reducer behind the driver protocol on stdin/stdout
+                                                     (docs/driver.md): what the spec answers, for implementers
   consensus-lab gate [protocol...]                   all of it, for CI (--junit FILE for JUnit XML; the simulator
                                                      runs 5 seeds of each scenario, --seeds N or --full 200)
   consensus-lab lincheck <history> --model M         is a Jepsen history linearizable? (M: register or kv; --html FILE)
@@ -79,6 +82,7 @@ const COMMANDS: Record<string, Command> = {
   traces: { options: { count: { type: 'string' }, impl: { type: 'string' }, 'impl-timeout': { type: 'string' } }, run: tracesCommand },
   mutants: { options: { markdown: { type: 'boolean' }, mutant: { type: 'string' } }, run: mutantsCommand },
   validate: { options: {}, run: validateCommand },
+  driver: { options: {}, run: driverCommand },
   simulate: {
     options: {
       scenario: { type: 'string' },

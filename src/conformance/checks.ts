@@ -36,7 +36,7 @@ export function clusterModel(p: Protocol, model: ModelName, mutant?: string, imp
   }
   if (implementation !== undefined) {
     if (mutant !== undefined) throw new UserError('--impl and --mutant do not go together: a seeded bug is one of our reducer\'s');
-    if (p.drivable !== true) throw new UserError(`--impl: ${p.name} cannot drive another implementation yet (raft can; docs/driver.md)`);
+    if (p.driver === undefined) throw new UserError(`--impl: ${p.name} cannot drive another implementation yet (raft can; docs/driver.md)`);
   }
   return p.createModel(modelConfig(p, model).constants, { mutant, implementation });
 }

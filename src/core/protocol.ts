@@ -7,6 +7,7 @@ import type { ClusterModel } from '../explore/model.ts';
 import type { TlaValue } from './tla/value.ts';
 import type { TraceValidator } from '../validate/validate.ts';
 import type { Implementation } from '../impl/implementation.ts';
+import type { DriverHandler } from '../impl/serve.ts';
 import { repoRoot } from './paths.ts';
 
 /** The models every protocol has: each a .cfg of the protocol's MC module. */
@@ -80,8 +81,11 @@ export interface Protocol<S = unknown, A = unknown> {
   readonly specFiles: readonly string[];
   /** The cluster model for a .cfg's constants; a mutant replaces one of the protocol's rules. */
   createModel(constants: ReadonlyMap<string, TlaValue>, options?: { mutant?: string; implementation?: Implementation }): ClusterModel<S, A>;
-  /** Whether createModel takes an implementation that is not ours (--impl, docs/driver.md). */
-  readonly drivable?: boolean;
+  /**
+   * Where the protocol speaks the driver protocol (docs/driver.md): createModel takes an
+   * implementation that is not ours (--impl), and this answers as ours (consensus-lab driver).
+   */
+  readonly driver?: () => DriverHandler;
   readonly mutants: readonly Mutant[];
   /** The module the mutants' models check (EXTENDS the MC module, defines the buggy rules), e.g. "MutantsRaft.tla". */
   readonly mutantsModule?: string;

@@ -10,9 +10,11 @@ import { str } from '../core/tla/value.ts';
 import { messageToTla } from './tla.ts';
 import type { Json, JsonObject } from '../impl/driver.ts';
 import { exportedFunction } from '../impl/implementation.ts';
+import { DriverRequestError } from '../impl/serve.ts';
+import type { DriverHandler } from '../impl/serve.ts';
 import type { Implementation } from '../impl/implementation.ts';
 import { messageKey } from './cluster.ts';
-import { initialNode } from './node.ts';
+import { RAFT_RULES, initialNode, step } from './node.ts';
 import type { RaftConfig, RaftReducer } from './node.ts';
 import type { LogEntry, RaftEvent, RaftMessage, RaftNode, Role, ServerId, Transition } from './types.ts';
 
@@ -253,4 +255,66 @@ function failModule(impl: Implementation, what: string): never {
 /** The reducer an --impl stands for, asking each distinct question once. */
 export function raftReducerOf(impl: Implementation, cfg: RaftConfig, values: readonly string[]): RaftReducer {
   return remembering(impl.kind === 'command' ? commandReducer(impl, cfg, values) : moduleReducer(impl, cfg));
+}
+
+// ---- ours, behind the driver protocol (consensus-lab driver raft) ---------------------------------
+
+/** Our reducer, answering the driver's requests as docs/driver.md says an implementation must. */
+export function raftDriverHandler(): DriverHandler {
+  let cfg: RaftConfig | undefined;
+  const malformed = (what: string): never => {
+    throw new DriverRequestError('malformed-request', what);
+  };
+  const nodeOf = (r: JsonObject): ServerId => {
+    if (cfg === undefined) return malformed(`${String(r.type)} before init`);
+    if (typeof r.node !== 'string' || !cfg.servers.includes(r.node)) return malformed(`node ${JSON.stringify(r.node)} is not one of init's node_ids`);
+    return r.node;
+  };
+  return (r): JsonObject => {
+    switch (r.type) {
+      case 'init': {
+        if (r.protocol !== 'raft') throw new DriverRequestError('unsupported', `this is a Raft, not ${JSON.stringify(r.protocol)}`);
+        const ids = r.node_ids;
+        if (!Array.isArray(ids) || ids.length === 0 || !ids.every((x) => typeof x === 'string')) return malformed('node_ids must be a list of node ids');
+        const constants = (typeof r.constants === 'object' && r.constants !== null && !Array.isArray(r.constants) ? r.constants : {}) as JsonObject;
+        const maxEntries = constants.MaxEntries ?? 1;
+        if (typeof maxEntries !== 'number' || !Number.isInteger(maxEntries) || maxEntries < 1) return malformed('constants.MaxEntries must be a whole number above 0');
+        cfg = { servers: [...(ids as string[])].sort(), maxEntries, rules: RAFT_RULES };
+        return { type: 'init_ok', name: 'consensus-lab (src/raft/node.ts)' };
+      }
+      case 'initial':
+        return { type: 'initial_ok', state: stateToWire(initialNode(cfg!, nodeOf(r))) };
+      case 'step': {
+        const id = nodeOf(r);
+        const wire = readRaftWire(cfg!, malformed);
+        const node = wire.state(r.state ?? null, id);
+        const event = eventFromWire(wire, r.event ?? null, malformed);
+        if (event.type === 'Receive' && event.message.dest !== id) return malformed(`the message's mdest is ${event.message.dest}, not ${id}`);
+        const t = step(cfg!, node, event);
+        return t === undefined ? { type: 'step_ok', enabled: false } : { type: 'step_ok', enabled: true, state: stateToWire(t.node), sent: t.sent.map(messageToWire) };
+      }
+      default:
+        throw new DriverRequestError('unknown-request', `no such request: ${JSON.stringify(r.type)}`);
+    }
+  };
+}
+
+function eventFromWire(wire: WireReader, x: Json, malformed: (what: string) => never): RaftEvent {
+  if (typeof x !== 'object' || x === null || Array.isArray(x)) return malformed('event must be an object');
+  const e = x as JsonObject;
+  switch (e.type) {
+    case 'Timeout':
+    case 'BecomeLeader':
+    case 'AdvanceCommitIndex':
+    case 'Restart':
+      return { type: e.type };
+    case 'Receive':
+      return { type: 'Receive', message: wire.message(e.m ?? null, 'event.m') };
+    case 'ClientRequest':
+      return typeof e.v === 'string' ? { type: 'ClientRequest', value: e.v } : malformed('ClientRequest needs a value v');
+    case 'AppendEntries':
+      return typeof e.j === 'string' ? { type: 'AppendEntries', to: e.j } : malformed('AppendEntries needs the receiver j');
+    default:
+      return malformed(`no such event: ${JSON.stringify(e.type)}`);
+  }
 }

@@ -10,7 +10,7 @@ import { RAFT_INVARIANTS } from './invariants.ts';
 import { RAFT_MUTANTS, raftRules } from './mutants.ts';
 import { actionToTla, clusterToTla } from './tla.ts';
 import { raftTraceValidator } from './validate.ts';
-import { raftReducerOf } from './implementation.ts';
+import { raftDriverHandler, raftReducerOf } from './implementation.ts';
 import type { Implementation } from '../impl/implementation.ts';
 
 /** The cluster model of a model's constants (Server, Value, Nil, MCRaft's bounds and, in a mutant's model, MutantsRaft's). */
@@ -59,7 +59,7 @@ export const raft = defineProtocol<RaftCluster, RaftAction>({
   historyVariable: 'lastAction',
   specFiles: ['Raft.tla', 'MCRaft.tla', 'TraceRaft.tla', 'raft.traces.cfg', 'raft.targets.cfg', 'raft.targets-long-log.cfg'],
   createModel: createRaftModel,
-  drivable: true,
+  driver: raftDriverHandler,
   mutants: RAFT_MUTANTS,
   mutantsModule: 'MutantsRaft.tla',
   // AppendEntries of two entries (MaxEntries = 2), as the running system batches them.

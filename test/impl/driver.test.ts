@@ -7,7 +7,9 @@ import { describe, expect, it } from 'vitest';
 import { UserError } from '../../src/core/errors.ts';
 import { loadImplementation } from '../../src/impl/implementation.ts';
 import { createRaftModel } from '../../src/raft/index.ts';
-import { eventToWire, messageToWire, raftReducerOf, readRaftWire, stateToWire } from '../../src/raft/implementation.ts';
+import { eventToWire, messageToWire, raftDriverHandler, raftReducerOf, readRaftWire, stateToWire } from '../../src/raft/implementation.ts';
+import { answerLine } from '../../src/impl/serve.ts';
+import type { Json } from '../../src/impl/driver.ts';
 import { RAFT_RULES } from '../../src/raft/node.ts';
 import type { RaftConfig } from '../../src/raft/node.ts';
 import type { RaftEvent, RaftMessage, RaftNode } from '../../src/raft/types.ts';
@@ -144,5 +146,36 @@ describe('the schema (docs/schemas/driver.schema.json)', () => {
     const fields = new Set(messages.flatMap((m) => Object.keys(m)));
     expect(fields).toEqual(new Set(Object.keys(schema.$defs.raftMessage.properties)));
     expect(new Set(Object.keys(stateToWire(fc.sample(node, 1)[0])))).toEqual(new Set(schema.$defs.raftState.required));
+  });
+});
+
+describe('ours behind the driver protocol (consensus-lab driver raft)', () => {
+  const handle = raftDriverHandler();
+  const ask = (x: unknown) => answerLine(handle, typeof x === 'string' ? x : JSON.stringify(x));
+  it('answers as docs/driver.md says, and every bad request with its error code', () => {
+    expect(ask({ type: 'initial', msg_id: 1, node: 's1' })).toMatchObject({ type: 'error', in_reply_to: 1, code: 'malformed-request', text: 'initial before init' });
+    expect(ask({ type: 'init', msg_id: 2, protocol: 'paxos', node_ids: ['s1'] })).toMatchObject({ code: 'unsupported' });
+    expect(ask({ type: 'init', msg_id: 3, protocol: 'raft', node_ids: servers, constants: { MaxEntries: 2 } })).toMatchObject({ type: 'init_ok', in_reply_to: 3 });
+    const init = ask({ type: 'initial', msg_id: 4, node: 's2' });
+    expect(init).toMatchObject({ type: 'initial_ok', state: { currentTerm: 0, votedFor: null, state: 'Follower' } });
+    const timeout = ask({ type: 'step', msg_id: 5, node: 's2', state: init.state, event: { type: 'Timeout' } });
+    expect(timeout).toMatchObject({ type: 'step_ok', enabled: true, state: { currentTerm: 1, state: 'Candidate', votesGranted: ['s2'] } });
+    expect(timeout.sent).toHaveLength(2);
+    expect(ask({ type: 'step', msg_id: 6, node: 's2', state: init.state, event: { type: 'BecomeLeader' } })).toEqual({ type: 'step_ok', in_reply_to: 6, enabled: false });
+    expect(ask({ type: 'step', msg_id: 7, node: 's1', state: init.state, event: { type: 'Receive', m: (timeout.sent as Json[])[0] } })).toMatchObject({ type: 'step_ok', enabled: true, state: { votedFor: 's2' } });
+    expect(ask({ type: 'step', msg_id: 8, node: 's9', state: init.state, event: { type: 'Timeout' } })).toMatchObject({ code: 'malformed-request', text: 'node "s9" is not one of init\'s node_ids' });
+    expect(ask({ type: 'step', msg_id: 9, node: 's1', state: init.state, event: { type: 'Gossip' } })).toMatchObject({ code: 'malformed-request', text: 'no such event: "Gossip"' });
+    expect(ask({ type: 'snapshot', msg_id: 10 })).toMatchObject({ code: 'unknown-request', in_reply_to: 10 });
+    expect(ask('not json')).toMatchObject({ type: 'error', in_reply_to: null, code: 'malformed-request' });
+  });
+
+  it('never fails to reply, whatever the request', () => {
+    fc.assert(
+      fc.property(fc.oneof(fc.string(), fc.jsonValue().map((v) => JSON.stringify(v)), fc.record({ type: fc.constantFrom('init', 'initial', 'step'), msg_id: fc.nat(), node: fc.jsonValue(), state: fc.jsonValue(), event: fc.jsonValue() }).map((v) => JSON.stringify(v))), (line) => {
+        const reply = answerLine(handle, line);
+        expect(['init_ok', 'initial_ok', 'step_ok', 'error']).toContain(reply.type);
+        if (reply.type === 'error') expect(reply.code).not.toBe('internal');
+      }),
+    );
   });
 });
