@@ -17,6 +17,8 @@ export interface ClientEnvironment {
   /** Call back `onTimer(name)` after delayMs (one timer of each name at a time). */
   setTimer(name: 'next' | 'retry', delayMs: number): void;
   record(event: HistoryEvent): void;
+  /** The client took a result for the command: the replies of these servers matched it. */
+  accepted?(encoded: string, repliers: readonly NodeId[]): void;
 }
 
 export interface ClientOptions {
@@ -146,6 +148,7 @@ export class KvClient {
     o.replies.set(from, JSON.stringify(result));
     const matching = [...o.replies.values()].filter((r) => r === JSON.stringify(result)).length;
     if (matching < this.options.replies) return;
+    this.env.accepted?.(o.encoded, [...o.replies].filter(([, r]) => r === JSON.stringify(result)).map(([server]) => server));
     if (!this.options.broadcast) this.target = this.options.servers.indexOf(from);
     this.complete(result.ok ? 'ok' : 'fail', result);
   }

@@ -104,8 +104,12 @@ export interface SystemDefinition<N, M, E> {
    * for it to apply. Tried when the command arrives and after every step.
    */
   readonly answer?: (node: N, command: string) => KvResult | undefined;
-  /** The clients' side: how many matching replies from distinct servers make a result (PBFT: f + 1), and whether a request goes to every server. */
-  readonly clients?: { readonly replies: number; readonly broadcast: boolean };
+  /**
+   * The clients' side: how many matching replies from distinct servers make a result (PBFT: f + 1),
+   * whether a request goes to every server, and whether the event log records a client's taking
+   * a result, with the servers whose replies made it (a step of the spec: PBFT.tla's ClientAccept).
+   */
+  readonly clients?: { readonly replies: number; readonly broadcast: boolean; readonly logAccepts?: boolean };
   /** Servers that do not follow the protocol (PBFT's Byzantine replicas): the environment runs an adversary in their place. */
   readonly byzantine?: {
     readonly ids: readonly NodeId[];

@@ -330,6 +330,11 @@ export function pbftReduce(cfg: PbftConfig, node: Replica, event: ReplicaEvent):
   }
 }
 
+/** A replica's state as the event log records it: PBFT.tla's variables at i, the sets and the sequence by their sizes. */
+export function logPbftState(node: Replica): Readonly<Record<string, unknown>> {
+  return { view: node.view, status: node.status, logSize: node.log.size, committed: node.committed.size, executed: node.executed.length };
+}
+
 /** A message as the event log records it: view changes and new views by their certificates' keys. */
 export function logPbftMessage(m: PbftMessage): unknown {
   switch (m.type) {
@@ -1032,20 +1037,16 @@ export function createPbftSystem(options: SystemOptions): SystemDefinition<Repli
     committed: (node) => ({ length: node.executed.length, entry: (k) => node.executed[k] }),
     isNoop: (entry) => entry === NULL_REQUEST,
     leading: (node) => (node.status === 'Normal' && primary(cfg, node.view) === node.id ? node.view : undefined),
-    clients: { replies: replyQuorum(cfg), broadcast: true },
+    clients: { replies: replyQuorum(cfg), broadcast: true, logAccepts: true },
     ...(byzantine.id !== undefined && {
       byzantine: {
         ids: [byzantine.id],
         create: (id, ctx) => createAdversary(byzantine.strategy, cfg, Number(id), ctx, options.timing),
       },
     }),
-    logState: (node) => ({
-      view: node.view,
-      status: node.status,
-      logSize: node.log.size,
-      committed: node.committed.size,
-      executed: node.executed.length,
-    }),
+    logState: logPbftState,
+    // What trace validation needs of the model (specs/pbft/ValidatePBFT.tla): PBFT.tla's constants but Request.
+    constants: { N: cfg.n, Byzantine: byzantine.id === undefined ? [] : [Number(byzantine.id)], K: cfg.k, Null: NULL_REQUEST },
     logMessage: logPbftMessage,
     policy: (id) => new PbftPolicy(cfg, options, id),
     monitor: () => pbftMonitor(cfg),

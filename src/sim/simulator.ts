@@ -371,6 +371,9 @@ class Simulation<N, M, E> {
             this.digestText(JSON.stringify(event));
             this.history.push(event);
           },
+          ...(this.def.clients?.logAccepts === true && {
+            accepted: (encoded: string, repliers: readonly NodeId[]) => this.record({ node: clientNode(c), action: 'ClientAccept', params: { r: encoded, from: repliers } }),
+          }),
         },
       );
       this.clients.push(client);

@@ -95,7 +95,7 @@ describe('PBFT in the simulator', () => {
     const def = createPbftSystem({ nodes: 4, timing: DEFAULT_TIMING });
     expect(def.isNoop!(NULL_REQUEST)).toBe(true);
     expect(def.isNoop!('[0,1,"get","k0"]')).toBe(false);
-    expect(def.clients).toEqual({ replies: 2, broadcast: true });
+    expect(def.clients).toEqual({ replies: 2, broadcast: true, logAccepts: true });
     expect(def.byzantine!.ids).toEqual(['0']);
     expect(createPbftSystem({ nodes: 7, timing: DEFAULT_TIMING, byzantine: 'silent@3' }).byzantine!.ids).toEqual(['3']);
     expect(createPbftSystem({ nodes: 4, timing: DEFAULT_TIMING, byzantine: 'none' }).byzantine).toBeUndefined();
