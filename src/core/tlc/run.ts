@@ -100,7 +100,8 @@ function requireFile(path: string, given: string, detail: string): void {
   if (!existsSync(path) || !statSync(path).isFile()) throw new InputError(given, undefined, detail);
 }
 
-function defaultJavaOpts(): string[] {
+/** The JVM's options for TLC: TLC_JAVA_OPTS, or the parallel collector. */
+export function defaultJavaOpts(): string[] {
   const fromEnv = process.env.TLC_JAVA_OPTS;
   if (fromEnv === undefined) return ['-XX:+UseParallelGC'];
   return fromEnv.split(/\s+/).filter((opt) => opt !== '');
