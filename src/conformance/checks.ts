@@ -20,6 +20,7 @@ import type { ExploreProgress, ExploreResult } from '../explore/explorer.ts';
 import type { ClusterModel } from '../explore/model.ts';
 import type { Implementation } from '../impl/implementation.ts';
 import { compareGraphs } from './graph.ts';
+import { cachedGraph, graphCacheDir, graphCacheEnabled, graphDigest, keepGraph } from './graph-cache.ts';
 import type { GraphComparison } from './graph.ts';
 import { replayTrace } from './replay.ts';
 import type { ReplayFailure } from './replay.ts';
@@ -79,31 +80,39 @@ export interface TlcGraph {
   readonly dot: DotGraph;
   readonly labelOf: (tlcLabel: string) => string;
   readonly tlc: TlcResult;
+  /** Read from .cache/graphs/ (TLC made it from the same inputs before) rather than dumped now. */
+  readonly cached?: boolean;
 }
 
 /**
- * TLC's whole state graph of a model, dumped and read back. `spec` and `config` (paths) replace
- * the protocol's MC module and the model's .cfg, e.g. a mutant's model without its override.
+ * TLC's whole state graph of a model, dumped and read back, or read from the cache when TLC has
+ * dumped it from the same spec, model and jar before (src/conformance/graph-cache.ts). `spec` and
+ * `config` (paths) replace the protocol's MC module and the model's .cfg, e.g. a mutant's model
+ * without its override.
  */
 export async function tlcStateGraph(
   p: Protocol,
   model: ModelName,
   options: { workers?: number; onProgress?: (p: TlcProgress) => void; spec?: string; config?: string } = {},
 ): Promise<TlcGraph> {
-  const dir = mkdtempSync(join(tmpdir(), 'consensus-lab-graph-'));
+  const spec = options.spec ?? modulePath(p, p.module);
+  const config = options.config ?? modelConfigPath(p, model);
+  const labelOf = actionLabels(modelConfig(p, model));
+  const name = `${p.name}.${model}`;
+  const digest = graphCacheEnabled() ? graphDigest(spec, config) : undefined;
+  const started = performance.now();
+  const hit = digest === undefined ? undefined : cachedGraph(name, digest);
+  if (hit !== undefined) return { dot: await readDotGraph(hit.dot), labelOf, tlc: { ...hit.tlc, seconds: (performance.now() - started) / 1000 }, cached: true };
+  const dir = mkdtempSync(join(digest === undefined ? tmpdir() : graphCacheDir(), 'dump-'));
   try {
-    const file = join(dir, `${p.name}.${model}.dot`);
-    const tlc = await runTlc({
-      spec: options.spec ?? modulePath(p, p.module),
-      config: options.config ?? modelConfigPath(p, model),
-      workers: options.workers ?? defaultWorkers(),
-      dumpDot: file,
-      onProgress: options.onProgress,
-    });
+    const file = join(dir, `${name}.dot`);
+    const tlc = await runTlc({ spec, config, workers: options.workers ?? defaultWorkers(), dumpDot: file, onProgress: options.onProgress });
     if (tlc.outcome !== 'ok') {
       throw new UserError(`TLC could not check ${p.name}'s ${model} model, so there is no graph to compare: ${tlc.error ?? `${tlc.outcome} ${tlc.violated ?? ''}`}`, 1);
     }
-    return { dot: await readDotGraph(file), labelOf: actionLabels(modelConfig(p, model)), tlc };
+    const dot = await readDotGraph(file);
+    if (digest !== undefined) keepGraph(name, digest, file, tlc);
+    return { dot, labelOf, tlc };
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

