@@ -1,0 +1,4 @@
+import { raft } from '../src/raft/index.ts';
+import { evidenceChain } from './evidence.ts';
+
+evidenceChain(raft);

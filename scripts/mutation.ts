@@ -1,0 +1,256 @@
+// Mutation testing of the reducers and cluster models with StrykerJS (issue 11, docs/mutation.md):
+//
+//   npm run mutation                      every protocol, one after the other
+//   npm run mutation -- raft [pbft ...]   some (or MUTATION_PROTOCOL=raft npm run mutation)
+//   npm run mutation -- raft --no-run     summarise the last run's report again, without Stryker
+//   --json                                the summary as one JSON object on stdout
+//
+// For each protocol: TLC's graphs of its conformance and extra graph models are made (or found)
+// in .cache/graphs/, so that the sandbox Stryker copies has them; Stryker runs stryker.config.mjs
+// with MUTATION_PROTOCOL set, its reports going to reports/mutation/<protocol>/ (mutation.html,
+// mutation.json); this reads the JSON report (mutation-testing-report-schema) and prints, per
+// mutated file, the mutants killed, survived, timed out and not covered, and the score; and it
+// writes the scores, with the commit they were measured at, into docs/mutation-scores.json.
+// Stryker's progress and its own table go to stderr. Exit 0 when every run completed (this is a
+// measurement, not a gate: survivors do not fail it), 1 when Stryker failed, 2 on bad usage.
+
+import { spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { join, relative } from 'node:path';
+import { parseArgs } from 'node:util';
+import { count, printJson, table } from '../src/cli/output.ts';
+import { tlcStateGraph } from '../src/conformance/checks.ts';
+import { repoRoot } from '../src/core/paths.ts';
+import type { Protocol } from '../src/core/protocol.ts';
+import { PROTOCOLS, protocolNamed } from '../src/protocols.ts';
+
+/** What this reads of Stryker's JSON report (mutation-testing-report-schema, schemaVersion 2). */
+interface StrykerReport {
+  readonly files: Readonly<Record<string, { readonly mutants: readonly ReportedMutant[] }>>;
+  readonly testFiles?: Readonly<Record<string, { readonly tests: readonly { readonly id: string; readonly name: string }[] }>>;
+}
+
+type MutantStatus = 'Killed' | 'Survived' | 'NoCoverage' | 'CompileError' | 'RuntimeError' | 'Timeout' | 'Ignored' | 'Pending';
+
+interface ReportedMutant {
+  readonly id: string;
+  readonly mutatorName: string;
+  readonly replacement?: string;
+  readonly status: MutantStatus;
+  readonly location: { readonly start: { readonly line: number; readonly column: number } };
+  readonly killedBy?: readonly string[];
+  readonly static?: boolean;
+}
+
+interface Tally {
+  readonly mutants: number;
+  readonly killed: number;
+  readonly survived: number;
+  readonly timeout: number;
+  readonly noCoverage: number;
+  /** Compile and runtime errors: mutants that are not valid code, outside the score. */
+  readonly errors: number;
+  readonly ignored: number;
+  /** Stryker's mutation score: (killed + timed out) / (killed + timed out + survived + not covered), in %. */
+  readonly score: number | null;
+  /** The same over the mutants some test reached: (killed + timed out) / (killed + timed out + survived). */
+  readonly coveredScore: number | null;
+}
+
+interface Undetected {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+  readonly mutator: string;
+  readonly replacement: string | undefined;
+  readonly status: 'Survived' | 'NoCoverage';
+}
+
+interface RunRecord {
+  readonly commit: string;
+  /** Files of the protocol (src/<protocol>/, its specs) that differed from that commit when the run started. */
+  readonly uncommitted: readonly string[];
+  readonly started: string;
+  readonly seconds: number;
+  readonly stryker: string;
+}
+
+interface ProtocolSummary extends RunRecord {
+  readonly protocol: string;
+  readonly total: Tally;
+  readonly files: Readonly<Record<string, Tally>>;
+  /** Mutants killed by each test of the evidence chain (the first to fail: the run bails there). */
+  readonly killedBy: Readonly<Record<string, number>>;
+  readonly undetected: readonly Undetected[];
+}
+
+const percent = (n: number, d: number): number | null => (d === 0 ? null : Math.round((10_000 * n) / d) / 100);
+
+function tally(mutants: readonly ReportedMutant[]): Tally {
+  const n = (...statuses: MutantStatus[]) => mutants.filter((m) => statuses.includes(m.status)).length;
+  const [killed, survived, timeout, noCoverage] = [n('Killed'), n('Survived'), n('Timeout'), n('NoCoverage')];
+  return {
+    mutants: mutants.length,
+    killed,
+    survived,
+    timeout,
+    noCoverage,
+    errors: n('CompileError', 'RuntimeError'),
+    ignored: n('Ignored', 'Pending'),
+    score: percent(killed + timeout, killed + timeout + survived + noCoverage),
+    coveredScore: percent(killed + timeout, killed + timeout + survived),
+  };
+}
+
+function git(...args: string[]): string {
+  return execFileSync('git', args, { cwd: repoRoot(), encoding: 'utf8' }).trim();
+}
+
+const reportDir = (p: Protocol) => join(repoRoot(), 'reports', 'mutation', p.name);
+const strykerBin = () => join(repoRoot(), 'node_modules', '@stryker-mutator', 'core', 'bin', 'stryker.js');
+const strykerVersion = () => (JSON.parse(readFileSync(join(repoRoot(), 'node_modules', '@stryker-mutator', 'core', 'package.json'), 'utf8')) as { version: string }).version;
+
+/** TLC's graphs that the evidence chain reads, made now if they are not in .cache/graphs/ yet. */
+async function cacheGraphs(p: Protocol, note: (s: string) => void): Promise<void> {
+  for (const model of ['conformance', ...(p.graphModels ?? [])]) {
+    const graph = await tlcStateGraph(p, model);
+    note(`${p.name}: TLC's graph of the ${model} model ${graph.cached ? 'is in .cache/graphs' : `dumped (${graph.tlc.seconds.toFixed(0)} s)`}`);
+  }
+}
+
+function runStryker(p: Protocol): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [strykerBin(), 'run', 'stryker.config.mjs'], {
+      cwd: repoRoot(),
+      env: { ...process.env, MUTATION_PROTOCOL: p.name },
+      // Stryker's output is progress: stderr, so that --json's stdout is only the summary.
+      stdio: ['ignore', 2, 2],
+    });
+    child.on('error', reject);
+    child.on('close', (code) => resolve(code ?? 1));
+  });
+}
+
+function summarise(p: Protocol, run: RunRecord): ProtocolSummary {
+  const report = JSON.parse(readFileSync(join(reportDir(p), 'mutation.json'), 'utf8')) as StrykerReport;
+  const files: Record<string, Tally> = {};
+  const all: ReportedMutant[] = [];
+  const undetected: Undetected[] = [];
+  for (const [file, { mutants }] of Object.entries(report.files)) {
+    const name = relative(repoRoot(), join(repoRoot(), file));
+    files[name] = tally(mutants);
+    all.push(...mutants);
+    for (const m of mutants) {
+      if (m.status === 'Survived' || m.status === 'NoCoverage') {
+        undetected.push({ file: name, line: m.location.start.line, column: m.location.start.column, mutator: m.mutatorName, replacement: m.replacement, status: m.status });
+      }
+    }
+  }
+  const testName = new Map(Object.values(report.testFiles ?? {}).flatMap((f) => f.tests.map((t) => [t.id, t.name] as const)));
+  const killedBy: Record<string, number> = {};
+  for (const m of all) {
+    for (const id of m.killedBy ?? []) {
+      const name = testName.get(id) ?? id;
+      killedBy[name] = (killedBy[name] ?? 0) + 1;
+    }
+  }
+  undetected.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
+  return { protocol: p.name, ...run, total: tally(all), files, killedBy, undetected };
+}
+
+/** docs/mutation-scores.json: the last measured scores of every protocol, each with its commit. */
+function writeScores(summaries: readonly ProtocolSummary[]): string {
+  const file = join(repoRoot(), 'docs', 'mutation-scores.json');
+  const previous = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { protocols?: Record<string, unknown> }) : {};
+  const protocols: Record<string, unknown> = { ...previous.protocols };
+  for (const s of summaries) {
+    protocols[s.protocol] = {
+      commit: s.commit,
+      uncommitted: s.uncommitted,
+      measured: s.started,
+      seconds: s.seconds,
+      stryker: s.stryker,
+      ...s.total,
+      files: s.files,
+      killedBy: s.killedBy,
+    };
+  }
+  const ordered = Object.fromEntries(PROTOCOLS.map((p) => p.name).filter((n) => n in protocols).map((n) => [n, protocols[n]]));
+  writeFileSync(file, `${JSON.stringify({ about: 'StrykerJS mutation scores of each protocol\'s reducer and cluster model, with the commit they were measured at: written by npm run mutation (docs/mutation.md)', protocols: ordered }, null, 2)}\n`);
+  return file;
+}
+
+const pct = (x: number | null) => (x === null ? '-' : `${x.toFixed(2)} %`);
+
+function print(summaries: readonly ProtocolSummary[]): void {
+  const rows: string[][] = [];
+  for (const s of summaries) {
+    const row = (name: string, t: Tally) => [name, count(t.mutants), count(t.killed), count(t.survived), count(t.timeout), count(t.noCoverage), count(t.errors), pct(t.score), pct(t.coveredScore)];
+    for (const [file, t] of Object.entries(s.files)) rows.push(row(file, t));
+    rows.push(row(`${s.protocol} (${(s.seconds / 60).toFixed(1)} min at ${s.commit.slice(0, 10)}${s.uncommitted.length > 0 ? ', uncommitted changes' : ''})`, s.total));
+  }
+  process.stdout.write(`${table(['file', 'mutants', 'killed', 'survived', 'timed out', 'no coverage', 'errors', 'score', 'covered score'], rows)}\n`);
+  for (const s of summaries) {
+    process.stdout.write(`\n${s.protocol}: killed by ${Object.entries(s.killedBy).map(([t, n]) => `"${t}" ${n}`).join(', ') || 'none'}\n`);
+    if (s.undetected.length > 0) {
+      process.stdout.write(`${s.protocol}: survived and not covered (HTML report: ${relative(repoRoot(), join(reportDir(protocolNamed(s.protocol)), 'mutation.html'))})\n`);
+      process.stdout.write(`${table(['where', 'status', 'mutator', 'replacement'], s.undetected.map((u) => [`${u.file}:${u.line}:${u.column}`, u.status, u.mutator, JSON.stringify(u.replacement ?? '').slice(0, 100)]))}\n`);
+    }
+  }
+}
+
+async function main(): Promise<number> {
+  const { values, positionals } = parseArgs({
+    options: { json: { type: 'boolean', default: false }, 'no-run': { type: 'boolean', default: false }, quiet: { type: 'boolean', default: false } },
+    allowPositionals: true,
+  });
+  const names = positionals.length > 0 ? positionals : process.env.MUTATION_PROTOCOL ? [process.env.MUTATION_PROTOCOL] : PROTOCOLS.map((p) => p.name);
+  let protocols: Protocol[];
+  try {
+    protocols = names.map(protocolNamed);
+  } catch (e) {
+    process.stderr.write(`${(e as Error).message}\n`);
+    return 2;
+  }
+  const note = (s: string) => values.quiet || process.stderr.write(`${s}\n`);
+  const summaries: ProtocolSummary[] = [];
+  let failed = false;
+  for (const p of protocols) {
+    const runFile = join(reportDir(p), 'run.json');
+    if (!values['no-run']) {
+      await cacheGraphs(p, note);
+      const run = {
+        commit: git('rev-parse', 'HEAD'),
+        uncommitted: git('status', '--porcelain', '--', `src/${p.name}`, p.specDir).split('\n').filter((l) => l !== '').map((l) => l.slice(3)),
+        started: new Date().toISOString(),
+        stryker: strykerVersion(),
+      };
+      note(`${p.name}: Stryker ${run.stryker} over src/${p.name}/node.ts and cluster.ts (reports in ${relative(repoRoot(), reportDir(p))}/)`);
+      const started = performance.now();
+      const code = await runStryker(p);
+      if (code !== 0) {
+        process.stderr.write(`${p.name}: Stryker exited with code ${code}\n`);
+        failed = true;
+        continue;
+      }
+      mkdirSync(reportDir(p), { recursive: true });
+      writeFileSync(runFile, `${JSON.stringify({ ...run, seconds: Math.round((performance.now() - started) / 100) / 10 }, null, 2)}\n`);
+    }
+    if (!existsSync(runFile) || !existsSync(join(reportDir(p), 'mutation.json'))) {
+      process.stderr.write(`${p.name}: no report in ${relative(repoRoot(), reportDir(p))}/: run npm run mutation -- ${p.name}\n`);
+      failed = true;
+      continue;
+    }
+    summaries.push(summarise(p, JSON.parse(readFileSync(runFile, 'utf8')) as RunRecord));
+  }
+  if (summaries.length > 0) {
+    const file = writeScores(summaries);
+    if (values.json) printJson({ ok: !failed, protocols: summaries });
+    else print(summaries);
+    note(`scores written to ${relative(repoRoot(), file)}`);
+  }
+  return failed ? 1 : 0;
+}
+
+process.exitCode = await main();
