@@ -4,10 +4,11 @@
 // with the reducer (which the conformance suite shows is the spec).
 
 import { InputError } from '../core/errors.ts';
-import { bool, int, modelValue, record, str } from '../core/tla/value.ts';
+import { bool, int, modelValue, str } from '../core/tla/value.ts';
 import type { TlaValue } from '../core/tla/value.ts';
 import type { LogEvent } from '../host/types.ts';
 import type { LoggedLine } from '../validate/log.ts';
+import { explainByReplay, identifierServer, initConstants, lineRecord, stateRecord, stepLines, traceConfig, traceModule } from '../validate/trace.ts';
 import type { TraceModel, TraceValidator } from '../validate/validate.ts';
 import { raftReduce } from './host.ts';
 import { RAFT_RULES, initialNode } from './node.ts';
@@ -16,27 +17,30 @@ import { messageToTla } from './tla.ts';
 import type { RaftEvent, RaftMessage, RaftNode } from './types.ts';
 
 /** The variables a line may log, with how ValidateRaft.tla compares each. */
-const STATE_FIELDS = ['currentTerm', 'role', 'votedFor', 'commitIndex', 'logLength', 'lastLogTerm'] as const;
-
-const IDENTIFIER = /^[A-Za-z][A-Za-z0-9_]*$/;
+const STATE_FIELDS: Readonly<Record<string, (v: unknown) => TlaValue | readonly [string, TlaValue]>> = {
+  currentTerm: (v) => int(Number(v)),
+  role: (v) => str(String(v)),
+  // The generated module cannot name the spec's Nil: no vote is a field of its own.
+  votedFor: (v) => (v === null ? ['noVote', bool(true)] : modelValue(String(v))),
+  commitIndex: (v) => int(Number(v)),
+  logLength: (v) => int(Number(v)),
+  lastLogTerm: (v) => int(Number(v)),
+};
 
 function servers(lines: readonly LoggedLine[]): string[] {
-  const init = lines.find((l) => l.event.action === 'Init')?.event.constants as { Server?: unknown } | undefined;
+  const init = initConstants(lines) as { Server?: unknown };
   const found = new Set<string>();
-  if (Array.isArray(init?.Server)) for (const s of init.Server) found.add(String(s));
+  if (Array.isArray(init.Server)) for (const s of init.Server) found.add(String(s));
   for (const { event } of lines) {
     for (const k of ['i', 'j'] as const) if (typeof event.params?.[k] === 'string') found.add(event.params[k] as string);
   }
-  for (const s of found) {
-    const where = lines.find((l) => l.event.params?.i === s || l.event.params?.j === s) ?? lines[0];
-    if (!IDENTIFIER.test(s)) throw new InputError(where.file, where.line, `the server "${s}" is not a TLA+ identifier: name servers like s1, s2`);
-  }
+  for (const s of found) identifierServer(s, lines.find((l) => l.event.params?.i === s || l.event.params?.j === s) ?? lines[0]);
   return [...found].sort();
 }
 
 function maxEntries(lines: readonly LoggedLine[]): number {
-  const init = lines.find((l) => l.event.action === 'Init')?.event.constants as { MaxEntries?: unknown } | undefined;
-  if (typeof init?.MaxEntries === 'number') return init.MaxEntries;
+  const init = initConstants(lines) as { MaxEntries?: unknown };
+  if (typeof init.MaxEntries === 'number') return init.MaxEntries;
   // Without the constant, the largest batch the log shows.
   let most = 1;
   for (const { event } of lines) {
@@ -55,140 +59,70 @@ function values(lines: readonly LoggedLine[]): string[] {
   return [...out].sort();
 }
 
-function stateToTla(state: Readonly<Record<string, unknown>>): TlaValue | undefined {
-  const fields: [string, TlaValue][] = [];
-  for (const f of STATE_FIELDS) {
-    const v = state[f];
-    if (v === undefined) continue;
-    // The generated module cannot name the spec's Nil: no vote is a field of its own.
-    if (f === 'votedFor') fields.push(v === null ? ['noVote', bool(true)] : [f, modelValue(String(v))]);
-    else if (f === 'role') fields.push([f, str(String(v))]);
-    else fields.push([f, int(Number(v))]);
-  }
-  return fields.length === 0 ? undefined : record(fields);
-}
-
 function lineToTla({ event, file, line }: LoggedLine): TlaValue {
   const p = event.params ?? {};
   const params: [string, TlaValue][] = [];
   for (const k of ['i', 'j'] as const) if (typeof p[k] === 'string') params.push([k, modelValue(p[k] as string)]);
   if (typeof p.v === 'string') params.push(['v', str(p.v)]);
   if (!params.some(([k]) => k === 'i')) throw new InputError(file, line, `${event.action} has no parameter i: ValidateRaft.tla needs the server that took the step`);
-  const fields: [string, TlaValue][] = [
-    ['action', str(event.action)],
-    ['params', record(params)],
-  ];
-  const state = event.state === undefined ? undefined : stateToTla(event.state);
-  if (state !== undefined) fields.push(['state', state]);
-  if (event.recv !== undefined) fields.push(['recv', messageToTla(event.recv as RaftMessage, str)]);
-  return record(fields);
+  const recv = event.recv === undefined ? undefined : messageToTla(event.recv as RaftMessage, str);
+  return lineRecord(event, params, stateRecord(event.state, STATE_FIELDS), recv);
 }
 
 export const raftTraceValidator: TraceValidator = {
   module: 'ValidateRaft.tla',
   model(lines: readonly LoggedLine[], moduleName: string): TraceModel {
     const ids = servers(lines);
-    const steps = lines.filter((l) => l.event.action !== 'Init');
-    const records = steps.map(lineToTla);
-    const module = [
-      `---- MODULE ${moduleName} ----`,
-      '\\* Generated by consensus-lab validate from an event log: the log as ValidateRaft.tla reads it.',
-      'EXTENDS Sequences',
-      `CONSTANTS ${ids.join(', ')}`,
-      `TraceServer == {${ids.join(', ')}}`,
-      `TraceValue == {${values(lines).map((v) => str(v).key).join(', ')}}`,
-      'TraceLog == <<',
-      records.map((r) => `  ${r.key}`).join(',\n'),
-      '>>',
-      '====',
-      '',
-    ].join('\n');
-    const cfg = [
-      'CONSTANTS',
-      ...ids.map((s) => `  ${s} = ${s}`),
-      '  Nil = Nil',
-      '  Server <- TraceServer',
-      '  Value <- TraceValue',
-      `  MaxEntries = ${maxEntries(lines)}`,
-      'INIT TraceInit',
-      'NEXT TraceNext',
-      'CHECK_DEADLOCK FALSE',
-      '',
-    ].join('\n');
+    const steps = stepLines(lines);
+    const definitions = [`TraceServer == {${ids.join(', ')}}`, `TraceValue == {${values(lines).map((v) => str(v).key).join(', ')}}`];
+    const module = traceModule(moduleName, 'ValidateRaft.tla', { constants: ids, definitions }, steps.map(lineToTla));
+    const cfg = traceConfig([...ids.map((s) => `${s} = ${s}`), 'Nil = Nil', 'Server <- TraceServer', 'Value <- TraceValue', `MaxEntries = ${maxEntries(lines)}`]);
     return { module, cfg, steps };
   },
 
   explain(lines: readonly LoggedLine[], steps: readonly LoggedLine[], failing: number): string[] {
     const cfg: RaftConfig = { servers: servers(lines), maxEntries: maxEntries(lines), rules: RAFT_RULES };
-    const nodes = new Map(cfg.servers.map((s) => [s, initialNode(cfg, s)]));
-    // The replay follows the logged steps even where the spec would not (that is what it explains):
-    // a step the reducer cannot take from the replayed state counts as not enabled.
-    const reduce = (node: RaftNode, ev: RaftEvent) => {
-      try {
-        return raftReduce(cfg, node, ev);
-      } catch {
-        return undefined;
-      }
-    };
-    const eventOf = (e: LogEvent): RaftEvent | undefined => {
-      const p = e.params ?? {};
-      switch (e.action) {
-        case 'Timeout':
-        case 'BecomeLeader':
-        case 'AdvanceCommitIndex':
-        case 'Restart':
-          return { type: e.action };
-        case 'ClientRequest':
-          return { type: 'ClientRequest', value: String(p.v) };
-        case 'AppendEntries':
-          return { type: 'AppendEntries', to: String(p.j) };
-        default:
-          return e.recv === undefined ? undefined : { type: 'Receive', message: e.recv as RaftMessage };
-      }
-    };
-    for (const { event } of steps.slice(0, failing)) {
-      const i = String(event.params?.i);
-      const ev = eventOf(event);
-      const node = nodes.get(i);
-      if (ev === undefined || node === undefined) continue;
-      const t = reduce(node, ev);
-      if (t !== undefined) nodes.set(i, t.node);
-    }
-    const { event } = steps[failing];
-    const i = String(event.params?.i);
-    const before = nodes.get(i);
-    if (before === undefined) return [];
-    const show = (n: RaftNode) =>
-      `currentTerm ${n.currentTerm}, role ${n.role}, votedFor ${n.votedFor ?? 'Nil'}, commitIndex ${n.commitIndex}, log of ${n.log.length} (last term ${n.log.at(-1)?.term ?? 0})`;
-    const out = [`${i} before it (the reducer's replay of the lines before): ${show(before)}`];
-    const candidates: [string, RaftEvent][] = [
-      ['Timeout', { type: 'Timeout' }],
-      ['BecomeLeader', { type: 'BecomeLeader' }],
-      ['AdvanceCommitIndex', { type: 'AdvanceCommitIndex' }],
-      ['Restart', { type: 'Restart' }],
-      ...cfg.servers.filter((j) => j !== i).map((j): [string, RaftEvent] => [`AppendEntries(${i}, ${j})`, { type: 'AppendEntries', to: j }]),
-    ];
-    const enabled = candidates.filter(([, ev]) => reduce(before, ev) !== undefined).map(([name]) => name);
-    out.push(`enabled at ${i} (besides the messages in flight to it): ${enabled.join(', ') || 'none'}`);
-    const ev = eventOf(event);
-    const t = ev === undefined ? undefined : reduce(before, ev);
-    if (t === undefined) {
-      out.push(`${event.action} is not enabled at ${i} there${ev === undefined ? ' (and the line logs no message to take)' : ''}`);
-      return out;
-    }
-    const after = t.node;
-    const actual: Record<string, unknown> = {
-      currentTerm: after.currentTerm,
-      role: after.role,
-      votedFor: after.votedFor,
-      commitIndex: after.commitIndex,
-      logLength: after.log.length,
-      lastLogTerm: after.log.at(-1)?.term ?? 0,
-    };
-    const differ = STATE_FIELDS.filter((f) => event.state?.[f] !== undefined && event.state[f] !== actual[f]).map(
-      (f) => `${f}: logged ${JSON.stringify(event.state?.[f])}, the spec ${JSON.stringify(actual[f])}`,
+    return explainByReplay<RaftNode, RaftEvent>(
+      {
+        initial: new Map(cfg.servers.map((s) => [s, initialNode(cfg, s)])),
+        server: (e: LogEvent) => String(e.params?.i),
+        event: (e: LogEvent): RaftEvent | undefined => {
+          const p = e.params ?? {};
+          switch (e.action) {
+            case 'Timeout':
+            case 'BecomeLeader':
+            case 'AdvanceCommitIndex':
+            case 'Restart':
+              return { type: e.action };
+            case 'ClientRequest':
+              return { type: 'ClientRequest', value: String(p.v) };
+            case 'AppendEntries':
+              return { type: 'AppendEntries', to: String(p.j) };
+            default:
+              return e.recv === undefined ? undefined : { type: 'Receive', message: e.recv as RaftMessage };
+          }
+        },
+        reduce: (node, ev) => raftReduce(cfg, node, ev)?.node,
+        show: (n) =>
+          `currentTerm ${n.currentTerm}, role ${n.role}, votedFor ${n.votedFor ?? 'Nil'}, commitIndex ${n.commitIndex}, log of ${n.log.length} (last term ${n.log.at(-1)?.term ?? 0})`,
+        candidates: (i) => [
+          ['Timeout', { type: 'Timeout' }],
+          ['BecomeLeader', { type: 'BecomeLeader' }],
+          ['AdvanceCommitIndex', { type: 'AdvanceCommitIndex' }],
+          ['Restart', { type: 'Restart' }],
+          ...cfg.servers.filter((j) => j !== i).map((j): [string, RaftEvent] => [`AppendEntries(${i}, ${j})`, { type: 'AppendEntries', to: j }]),
+        ],
+        logged: (after) => ({
+          currentTerm: after.currentTerm,
+          role: after.role,
+          votedFor: after.votedFor,
+          commitIndex: after.commitIndex,
+          logLength: after.log.length,
+          lastLogTerm: after.log.at(-1)?.term ?? 0,
+        }),
+      },
+      steps,
+      failing,
     );
-    out.push(differ.length === 0 ? `${event.action} is enabled and agrees with what the line logs: the lines before left the spec elsewhere` : `${event.action} leads to a state that differs from the line in: ${differ.join('; ')}`);
-    return out;
   },
 };
