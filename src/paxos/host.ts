@@ -106,6 +106,20 @@ export function paxosReduce(cfg: PaxosConfig, node: PaxosServer, event: PaxosSer
   return { node: { ...node, proposer: t.node }, sent: t.sent, action: event.type, params };
 }
 
+/** A server's variables as its event log's lines record them (ValidatePaxos.tla reads them): Paxos.tla's, at p = a = l, in full. */
+export function paxosLogState(node: PaxosServer): Readonly<Record<string, unknown>> {
+  const { proposer, acceptor, learner } = node;
+  return {
+    round: proposer.round,
+    phase: proposer.phase,
+    promises: proposer.promises,
+    promised: acceptor.promised,
+    accepted: acceptor.accepted,
+    tally: learner.tally,
+    decided: learner.decided,
+  };
+}
+
 /**
  * The register's answer to a client's command, from the server's state: a get reads the decided
  * value, or fails while the learner is undecided; a put that lost fails. A put of the decided value
@@ -211,15 +225,9 @@ export function createPaxosSystem(options: SystemOptions): SystemDefinition<Paxo
     committed: (node) => ({ length: node.learner.decided === null ? 0 : 1, entry: () => node.learner.decided! }),
     answer: registerAnswer,
     leading: (node) => (node.proposer.phase === 'Phase2' ? node.proposer.round : undefined),
-    logState: (node) => ({
-      round: node.proposer.round,
-      phase: node.proposer.phase,
-      promises: node.proposer.promises.length,
-      promised: node.acceptor.promised === null ? null : `${node.acceptor.promised.round}.${node.acceptor.promised.proposer}`,
-      accepted: node.acceptor.accepted === null ? null : { bal: `${node.acceptor.accepted.bal.round}.${node.acceptor.accepted.bal.proposer}`, val: node.acceptor.accepted.val },
-      tally: node.learner.tally === null ? null : node.learner.tally.acceptors.length,
-      decided: node.learner.decided,
-    }),
+    // The run's constants, for trace validation: the rounds are 1 .. MaxRound.
+    constants: { Proposer: cfg.proposers, Acceptor: cfg.acceptors, Learner: cfg.learners, MaxRound: cfg.rounds.length },
+    logState: paxosLogState,
     policy: () => new PaxosPolicy(cfg, options),
     monitor: () => paxosMonitor(cfg),
   };

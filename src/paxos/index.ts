@@ -9,6 +9,7 @@ import type { PaxosAction, PaxosCluster, PaxosClusterConfig } from './cluster.ts
 import { PAXOS_ACTION_PROPERTIES, PAXOS_INVARIANTS } from './invariants.ts';
 import { PAXOS_MUTANTS, paxosRules } from './mutants.ts';
 import { actionToTla, clusterToTla } from './tla.ts';
+import { paxosTraceValidator } from './validate.ts';
 
 /** The cluster configuration of a model's constants (Paxos.tla's and MCPaxos's). */
 export function paxosConfig(constants: ReadonlyMap<string, TlaValue>, options: { mutant?: string } = {}): PaxosClusterConfig {
@@ -56,6 +57,7 @@ export const paxos = defineProtocol<PaxosCluster, PaxosAction>({
   createModel: createPaxosModel,
   mutants: PAXOS_MUTANTS,
   mutantsModule: 'MutantsPaxos.tla',
+  traceValidator: paxosTraceValidator,
   targets: [
     {
       name: 'chosen-in-later-ballot',

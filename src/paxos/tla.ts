@@ -32,23 +32,23 @@ export function promisedToTla(b: Ballot | null, none: TlaValue): TlaValue {
   return b === null ? none : ballotToTla(b);
 }
 
-/** [bal |-> b, val |-> v], or None. */
-export function acceptedToTla(x: AcceptedValue | null, none: TlaValue): TlaValue {
-  return x === null ? none : record({ bal: ballotToTla(x.bal), val: value(x.val) });
+/** [bal |-> b, val |-> v], or None; `val` is how values are written (the models' are model values, a log's strings). */
+export function acceptedToTla(x: AcceptedValue | null, none: TlaValue, val: (v: Value) => TlaValue = value): TlaValue {
+  return x === null ? none : record({ bal: ballotToTla(x.bal), val: val(x.val) });
 }
 
-export function messageToTla(m: PaxosMessage, none: TlaValue): TlaValue {
+export function messageToTla(m: PaxosMessage, none: TlaValue, val: (v: Value) => TlaValue = value): TlaValue {
   const common = { mtype: str(m.type), msource: server(m.source), mdest: server(m.dest) };
   switch (m.type) {
     case 'Prepare':
       return record({ ...common, mbal: ballotToTla(m.ballot) });
     case 'Promise':
-      return record({ ...common, mbal: ballotToTla(m.ballot), maccepted: acceptedToTla(m.accepted, none) });
+      return record({ ...common, mbal: ballotToTla(m.ballot), maccepted: acceptedToTla(m.accepted, none, val) });
     case 'Accept':
     case 'Accepted':
-      return record({ ...common, mbal: ballotToTla(m.ballot), mval: value(m.value) });
+      return record({ ...common, mbal: ballotToTla(m.ballot), mval: val(m.value) });
     case 'Decided':
-      return record({ ...common, mval: value(m.value) });
+      return record({ ...common, mval: val(m.value) });
   }
 }
 
