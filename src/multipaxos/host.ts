@@ -114,6 +114,25 @@ export function multiPaxosReduce(cfg: MultiPaxosConfig, node: MultiPaxosServer, 
   return { node: { ...node, proposer: t.node }, sent: t.sent, action: event.type, params };
 }
 
+/**
+ * A server's variables as its event log's lines record them (ValidateMultiPaxos.tla reads them):
+ * MultiPaxos.tla's, at p = a = r; the promise in full, the others, which grow with the log, by size.
+ */
+export function multiPaxosLogState(node: MultiPaxosServer): Readonly<Record<string, unknown>> {
+  const { proposer, acceptor, replica } = node;
+  return {
+    round: proposer.round,
+    phase: proposer.phase,
+    promiseCount: proposer.promises.length,
+    proposalCount: proposer.proposals.length,
+    ackCount: proposer.acks.length,
+    promised: acceptor.promised,
+    acceptedCount: acceptor.accepted.length,
+    logLength: replica.log.length,
+    pendingCount: replica.pending.length,
+  };
+}
+
 /** The proposer leads: its ballot won phase 1, and its own acceptor has promised no higher one (it knows of no successor). */
 export function leads(cfg: MultiPaxosConfig, node: MultiPaxosServer): boolean {
   const p = node.proposer;
@@ -252,16 +271,9 @@ export function createMultiPaxosSystem(options: SystemOptions): SystemDefinition
     committed: (node) => ({ length: node.replica.log.length, entry: (k) => node.replica.log[k] }),
     isNoop: (entry) => entry === NOOP,
     leading: (node) => (leads(cfg, node) ? node.proposer.round : undefined),
-    logState: (node) => ({
-      round: node.proposer.round,
-      phase: node.proposer.phase,
-      proposals: node.proposer.proposals.length,
-      acks: node.proposer.acks.length,
-      promised: node.acceptor.promised === null ? null : `${node.acceptor.promised.round}.${node.acceptor.promised.proposer}`,
-      accepted: node.acceptor.accepted.length,
-      log: node.replica.log.length,
-      pending: node.replica.pending.length,
-    }),
+    // The run's constants, for trace validation: the rounds are 1 .. MaxRound, the slots 1 .. MaxSlot.
+    constants: { Proposer: cfg.proposers, Acceptor: cfg.acceptors, Replica: cfg.replicas, MaxRound: cfg.rounds.length, MaxSlot: cfg.slots.length, NoOp: cfg.noop },
+    logState: multiPaxosLogState,
     policy: () => new MultiPaxosPolicy(cfg, options),
     monitor: () => multiPaxosMonitor(cfg),
   };

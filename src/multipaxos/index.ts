@@ -10,6 +10,7 @@ import type { MultiPaxosAction, MultiPaxosCluster, MultiPaxosClusterConfig } fro
 import { MULTIPAXOS_ACTION_PROPERTIES, multiPaxosInvariants } from './invariants.ts';
 import { MULTIPAXOS_MUTANTS, multiPaxosRules } from './mutants.ts';
 import { actionToTla, clusterToTla } from './tla.ts';
+import { multiPaxosTraceValidator } from './validate.ts';
 
 /** The cluster configuration of a model's constants (MultiPaxos.tla's and MCMultiPaxos's). */
 export function multiPaxosConfig(constants: ReadonlyMap<string, TlaValue>, options: { mutant?: string } = {}): MultiPaxosClusterConfig {
@@ -62,6 +63,7 @@ export const multipaxos = defineProtocol<MultiPaxosCluster, MultiPaxosAction>({
   createModel: createMultiPaxosModel,
   mutants: MULTIPAXOS_MUTANTS,
   mutantsModule: 'MutantsMultiPaxos.tla',
+  traceValidator: multiPaxosTraceValidator,
   targets: [
     {
       name: 'leader-change-with-reproposal',

@@ -29,30 +29,30 @@ export const MULTIPAXOS_VARIABLES = [
 const server = (id: ServerId): TlaValue => int(id);
 const command = (c: string): TlaValue => modelValue(c);
 
-/** An acceptor's accepted values: a function from slots to [bal |-> b, val |-> v]. */
-export function acceptedLogToTla(log: readonly AcceptedEntry[]): TlaValue {
-  return fn(log.map((e) => [int(e.slot), record({ bal: ballotToTla(e.bal), val: command(e.val) })] as const));
+/** An acceptor's accepted values: a function from slots to [bal |-> b, val |-> v]; `cmd` is how commands are written (the models' are model values, a log's strings). */
+export function acceptedLogToTla(log: readonly AcceptedEntry[], cmd: (c: string) => TlaValue = command): TlaValue {
+  return fn(log.map((e) => [int(e.slot), record({ bal: ballotToTla(e.bal), val: cmd(e.val) })] as const));
 }
 
-export function messageToTla(m: MultiPaxosMessage): TlaValue {
+export function messageToTla(m: MultiPaxosMessage, cmd: (c: string) => TlaValue = command): TlaValue {
   const common = { mtype: str(m.type), msource: server(m.source), mdest: server(m.dest) };
   switch (m.type) {
     case 'Prepare':
       return record({ ...common, mbal: ballotToTla(m.ballot) });
     case 'Promise':
-      return record({ ...common, mbal: ballotToTla(m.ballot), maccepted: acceptedLogToTla(m.accepted) });
+      return record({ ...common, mbal: ballotToTla(m.ballot), maccepted: acceptedLogToTla(m.accepted, cmd) });
     case 'Accept':
     case 'Accepted':
-      return record({ ...common, mbal: ballotToTla(m.ballot), mslot: int(m.slot), mval: command(m.value) });
+      return record({ ...common, mbal: ballotToTla(m.ballot), mslot: int(m.slot), mval: cmd(m.value) });
     case 'Decision':
-      return record({ ...common, mslot: int(m.slot), mval: command(m.value) });
+      return record({ ...common, mslot: int(m.slot), mval: cmd(m.value) });
   }
 }
 
 /** The cluster as the values of MultiPaxos.tla's variables; `none` is the model's None. */
 export function clusterToTla(c: MultiPaxosCluster, none: TlaValue): TlaState {
   return {
-    messages: bagToTla(c.messages, messageToTla),
+    messages: bagToTla(c.messages, (m) => messageToTla(m)),
     round: perAgent(c.proposers, (p) => int(p.round)),
     phase: perAgent(c.proposers, (p) => str(p.phase)),
     promises: perAgent(c.proposers, (p) => set(p.promises.map((r) => record({ acceptor: server(r.acceptor), accepted: acceptedLogToTla(r.accepted) })))),
