@@ -9,6 +9,7 @@ import type { PbftAction, PbftCluster, PbftClusterConfig } from './cluster.ts';
 import { pbftInvariants } from './invariants.ts';
 import { PBFT_MUTANTS, pbftRules } from './mutants.ts';
 import { actionToTla, clusterToTla } from './tla.ts';
+import { pbftTraceValidator } from './validate.ts';
 
 /** The cluster model of a model's constants (N, Byzantine, Request, Null, K and MCPBFT's bounds). */
 export function createPbftModel(
@@ -56,6 +57,7 @@ export const pbft = defineProtocol<PbftCluster, PbftAction>({
   createModel: createPbftModel,
   mutants: PBFT_MUTANTS,
   mutantsModule: 'MutantsPBFT.tla',
+  traceValidator: pbftTraceValidator,
   targets: [
     {
       name: 'prepared-request-carried',

@@ -9,31 +9,33 @@ import type { Certificate, PbftMessage, Replica, ViewChangeMessage } from './typ
 export const PBFT_VARIABLES = ['msgs', 'requests', 'accepted', 'view', 'status', 'log', 'committed', 'executed'] as const;
 
 const replica = (id: number): TlaValue => int(id);
-const digest = (d: string): TlaValue => modelValue(d);
 
-export function certificateToTla(c: Certificate): TlaValue {
+/** The models name requests as model values (r1, r2, Null); a system's digests are strings (its commands, "null"). */
+export type DigestToTla = (d: string) => TlaValue;
+
+export function certificateToTla(c: Certificate, digest: DigestToTla = modelValue): TlaValue {
   return record({ view: int(c.view), seq: int(c.seq), digest: digest(c.digest) });
 }
 
-function viewChangeToTla(m: ViewChangeMessage): TlaValue {
+function viewChangeToTla(m: ViewChangeMessage, digest: DigestToTla): TlaValue {
   return record({
     type: str(m.type),
     view: int(m.view),
-    prepared: set(m.prepared.map(certificateToTla)),
+    prepared: set(m.prepared.map((c) => certificateToTla(c, digest))),
     sender: replica(m.sender),
   });
 }
 
-export function messageToTla(m: PbftMessage): TlaValue {
+export function messageToTla(m: PbftMessage, digest: DigestToTla = modelValue): TlaValue {
   switch (m.type) {
     case 'PrePrepare':
     case 'Prepare':
     case 'Commit':
       return record({ type: str(m.type), view: int(m.view), seq: int(m.seq), digest: digest(m.digest), sender: replica(m.sender) });
     case 'ViewChange':
-      return viewChangeToTla(m);
+      return viewChangeToTla(m, digest);
     case 'NewView':
-      return record({ type: str(m.type), view: int(m.view), viewChanges: set(m.viewChanges.map(viewChangeToTla)), sender: replica(m.sender) });
+      return record({ type: str(m.type), view: int(m.view), viewChanges: set(m.viewChanges.map((vc) => viewChangeToTla(vc, digest))), sender: replica(m.sender) });
   }
 }
 
@@ -41,14 +43,14 @@ export function messageToTla(m: PbftMessage): TlaValue {
 export function clusterToTla(c: PbftCluster): TlaState {
   const perReplica = (f: (r: Replica) => TlaValue) => fn(c.replicas.map((r) => [replica(r.id), f(r)] as const));
   return {
-    msgs: set(c.messages.items.map(messageToTla)),
+    msgs: set(c.messages.items.map((m) => messageToTla(m))),
     requests: set(c.clients.requests.map(modelValue)),
     accepted: set(c.clients.accepted.map((a) => record({ request: modelValue(a.request), result: int(a.result) }))),
     view: perReplica((r) => int(r.view)),
     status: perReplica((r) => str(r.status)),
-    log: perReplica((r) => set(r.log.items.map(messageToTla))),
-    committed: perReplica((r) => set(r.committed.items.map(certificateToTla))),
-    executed: perReplica((r) => seq(r.executed.map(digest))),
+    log: perReplica((r) => set(r.log.items.map((m) => messageToTla(m)))),
+    committed: perReplica((r) => set(r.committed.items.map((c) => certificateToTla(c)))),
+    executed: perReplica((r) => seq(r.executed.map(modelValue))),
   };
 }
 
@@ -61,7 +63,7 @@ export function actionToTla(a: PbftAction): TlaValue {
       case 'PrePrepare':
         return { i: replica(a.i), r: modelValue(a.r) };
       case 'ReceivePrePrepare':
-        return { i: replica(a.i), n: int(a.n), d: digest(a.d) };
+        return { i: replica(a.i), n: int(a.n), d: modelValue(a.d) };
       case 'ReceivePrepares':
       case 'ReceiveCommits':
         return { i: replica(a.i), n: int(a.n) };

@@ -2,32 +2,18 @@
 // a log with one value changed is not (and the line is named), a partial log still validates, a
 // log written with a seeded bug is rejected.
 
-import { mkdtempSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { writeFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../../src/core/errors.ts';
-import type { LogEvent } from '../../src/host/types.ts';
 import { raft } from '../../src/raft/index.ts';
 import { raftSystem } from '../../src/raft/host.ts';
-import { loadScenario } from '../../src/sim/scenario.ts';
-import { simulate } from '../../src/sim/simulator.ts';
 import { readEventLog } from '../../src/validate/log.ts';
 import { validateLog } from '../../src/validate/validate.ts';
+import { logWriter, simulatorLog } from '../support/logs.ts';
 
-const dir = mkdtempSync(join(tmpdir(), 'validate-'));
 const validator = raft.traceValidator!;
-
-function logOf(scenario: string, seed: number, mutant?: string): LogEvent[] {
-  const r = simulate({ protocol: raftSystem, scenario: loadScenario(scenario), seed, mutant, keepLog: true, skipLinearizability: true });
-  return [...(r.log ?? [])];
-}
-
-function write(name: string, events: readonly unknown[]): string {
-  const file = join(dir, name);
-  writeFileSync(file, events.map((e) => JSON.stringify(e)).join('\n') + '\n');
-  return file;
-}
+const write = logWriter('validate-');
+const logOf = (scenario: string, seed: number, mutant?: string) => simulatorLog(raftSystem, scenario, seed, mutant);
 
 describe('Raft trace validation by TLC', () => {
   it('accepts the simulator’s logs, crashes, restarts and duplicates included', async () => {
@@ -63,7 +49,7 @@ describe('Raft trace validation by TLC', () => {
   });
 
   it('names the file and line of a malformed log', () => {
-    const file = join(dir, 'bad.ndjson');
+    const file = write('bad.ndjson', []);
     writeFileSync(file, '{"action":"Init","params":{}}\n{"params":{}}\n');
     expect(() => readEventLog(file)).toThrow(InputError);
     expect(() => readEventLog(file)).toThrow(/bad\.ndjson:2: no "action"/);

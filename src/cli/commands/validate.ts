@@ -2,6 +2,7 @@
 // behaviour of the protocol's spec (src/validate/validate.ts).
 
 import { EXIT_CHECK_FAILED, EXIT_OK, UserError } from '../../core/errors.ts';
+import { PROTOCOLS } from '../../protocols.ts';
 import { validateLog } from '../../validate/validate.ts';
 import type { ValidationResult } from '../../validate/validate.ts';
 import type { CommandContext } from '../main.ts';
@@ -12,7 +13,7 @@ export async function validateCommand({ positionals, values }: CommandContext): 
   const [name, ...files] = positionals;
   const p = requireProtocol(name, 'validate');
   const validator = p.traceValidator;
-  if (validator === undefined) throw new UserError(`${p.name} has no trace spec yet: validate runs for raft`);
+  if (validator === undefined) throw new UserError(`${p.name} has no trace spec yet: validate runs for ${PROTOCOLS.filter((q) => q.traceValidator !== undefined).map((q) => q.name).join(', ')}`);
   if (files.length === 0) throw new UserError(`validate needs an event log: consensus-lab validate ${p.name} <log.ndjson>...`);
   const progress = new Progress(values.quiet === true);
   const results: ValidationResult[] = [];
