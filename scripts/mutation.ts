@@ -14,8 +14,7 @@
 // Stryker's progress and its own table go to stderr. Exit 0 when every run completed (this is a
 // measurement, not a gate: survivors do not fail it), 1 when Stryker failed, 2 on bad usage.
 
-import { spawn } from 'node:child_process';
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -104,7 +103,7 @@ function tally(mutants: readonly ReportedMutant[]): Tally {
 }
 
 function git(...args: string[]): string {
-  return execFileSync('git', args, { cwd: repoRoot(), encoding: 'utf8' }).trim();
+  return execFileSync('git', args, { cwd: repoRoot(), encoding: 'utf8' });
 }
 
 const reportDir = (p: Protocol) => join(repoRoot(), 'reports', 'mutation', p.name);
@@ -221,7 +220,8 @@ async function main(): Promise<number> {
     if (!values['no-run']) {
       await cacheGraphs(p, note);
       const run = {
-        commit: git('rev-parse', 'HEAD'),
+        commit: git('rev-parse', 'HEAD').trim(),
+        // Porcelain lines are "XY path": the status is two columns and a space.
         uncommitted: git('status', '--porcelain', '--', `src/${p.name}`, p.specDir).split('\n').filter((l) => l !== '').map((l) => l.slice(3)),
         started: new Date().toISOString(),
         stryker: strykerVersion(),
