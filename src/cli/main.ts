@@ -37,7 +37,7 @@ usage:
                                                      the protocol as a system (clients, a key-value store, a
                                                      hostile network) in the deterministic simulator
   consensus-lab validate <protocol> <log.ndjson>...  TLC decides whether an implementation's event log is a
-                                                     behaviour of the spec (raft)
+                                                     behaviour of the spec (raft, paxos, multipaxos, pbft)
   consensus-lab driver <protocol>                    our reducer behind the driver protocol on stdin/stdout
                                                      (docs/driver.md): what the spec answers, for implementers
   consensus-lab gate [protocol...]                   all of it, for CI (--junit FILE for JUnit XML; the simulator
