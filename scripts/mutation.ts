@@ -39,6 +39,8 @@ interface ReportedMutant {
   readonly status: MutantStatus;
   readonly location: { readonly start: { readonly line: number; readonly column: number } };
   readonly killedBy?: readonly string[];
+  /** For an ignored mutant, the reason of its `// Stryker disable` comment. */
+  readonly statusReason?: string;
   readonly static?: boolean;
 }
 
@@ -66,6 +68,15 @@ interface Undetected {
   readonly status: 'Survived' | 'NoCoverage';
 }
 
+/** A mutant set aside in the code (`// Stryker disable next-line <mutator>: <reason>`): an equivalent one. */
+interface SetAside {
+  readonly file: string;
+  readonly line: number;
+  readonly column: number;
+  readonly mutator: string;
+  readonly reason: string;
+}
+
 interface RunRecord {
   readonly commit: string;
   /** Files of the protocol (src/<protocol>/, its specs) that differed from that commit when the run started. */
@@ -82,6 +93,7 @@ interface ProtocolSummary extends RunRecord {
   /** Mutants killed by each test of the evidence chain (the first to fail: the run bails there). */
   readonly killedBy: Readonly<Record<string, number>>;
   readonly undetected: readonly Undetected[];
+  readonly setAside: readonly SetAside[];
 }
 
 const percent = (n: number, d: number): number | null => (d === 0 ? null : Math.round((10_000 * n) / d) / 100);
@@ -136,6 +148,7 @@ function summarise(p: Protocol, run: RunRecord): ProtocolSummary {
   const files: Record<string, Tally> = {};
   const all: ReportedMutant[] = [];
   const undetected: Undetected[] = [];
+  const setAside: SetAside[] = [];
   for (const [file, { mutants }] of Object.entries(report.files)) {
     const name = relative(repoRoot(), join(repoRoot(), file));
     files[name] = tally(mutants);
@@ -143,6 +156,9 @@ function summarise(p: Protocol, run: RunRecord): ProtocolSummary {
     for (const m of mutants) {
       if (m.status === 'Survived' || m.status === 'NoCoverage') {
         undetected.push({ file: name, line: m.location.start.line, column: m.location.start.column, mutator: m.mutatorName, replacement: m.replacement, status: m.status });
+      }
+      if (m.status === 'Ignored') {
+        setAside.push({ file: name, line: m.location.start.line, column: m.location.start.column, mutator: m.mutatorName, reason: m.statusReason ?? '' });
       }
     }
   }
@@ -154,8 +170,10 @@ function summarise(p: Protocol, run: RunRecord): ProtocolSummary {
       killedBy[name] = (killedBy[name] ?? 0) + 1;
     }
   }
-  undetected.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
-  return { protocol: p.name, ...run, total: tally(all), files, killedBy, undetected };
+  const byPlace = (a: { file: string; line: number; column: number }, b: { file: string; line: number; column: number }) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column;
+  undetected.sort(byPlace);
+  setAside.sort(byPlace);
+  return { protocol: p.name, ...run, total: tally(all), files, killedBy, undetected, setAside };
 }
 
 /** docs/mutation-scores.json: the last measured scores of every protocol, each with its commit. */
@@ -173,6 +191,7 @@ function writeScores(summaries: readonly ProtocolSummary[]): string {
       ...s.total,
       files: s.files,
       killedBy: s.killedBy,
+      setAside: s.setAside.length,
     };
   }
   const ordered = Object.fromEntries(PROTOCOLS.map((p) => p.name).filter((n) => n in protocols).map((n) => [n, protocols[n]]));
@@ -195,6 +214,10 @@ function print(summaries: readonly ProtocolSummary[]): void {
     if (s.undetected.length > 0) {
       process.stdout.write(`${s.protocol}: survived and not covered (HTML report: ${relative(repoRoot(), join(reportDir(protocolNamed(s.protocol)), 'mutation.html'))})\n`);
       process.stdout.write(`${table(['where', 'status', 'mutator', 'replacement'], s.undetected.map((u) => [`${u.file}:${u.line}:${u.column}`, u.status, u.mutator, JSON.stringify(u.replacement ?? '').slice(0, 100)]))}\n`);
+    }
+    if (s.setAside.length > 0) {
+      process.stdout.write(`${s.protocol}: set aside as equivalent (// Stryker disable comments; outside the score)\n`);
+      process.stdout.write(`${table(['where', 'mutator', 'reason'], s.setAside.map((u) => [`${u.file}:${u.line}:${u.column}`, u.mutator, u.reason.slice(0, 120)]))}\n`);
     }
   }
 }
