@@ -6,27 +6,12 @@
 import { Bag } from '../core/bag.ts';
 import { withElement } from '../core/sorted.ts';
 import { agentsKey, bagClusterSteps, cachedKey } from '../explore/cluster.ts';
-import type { NetworkBounds, NetworkStep } from '../explore/cluster.ts';
+import type { Agent, NetworkBounds, NetworkStep } from '../explore/cluster.ts';
 import type { Step } from '../explore/model.ts';
 import { ballotKey } from '../paxos/ballot.ts';
-import {
-  BecomeLeader,
-  HandleAccept,
-  HandleAccepted,
-  HandleDecision,
-  HandlePrepare,
-  HandlePromise,
-  Phase1a,
-  Propose,
-  Restart,
-  acceptedLogKey,
-  initialAcceptor,
-  initialProposer,
-  initialReplica,
-  promiseKey,
-} from './node.ts';
-import type { MultiPaxosConfig } from './node.ts';
-import type { AcceptorState, Command, MultiPaxosMessage, ProposerState, ReplicaState, ServerId } from './types.ts';
+import { MULTIPAXOS_REDUCER, acceptedLogKey, promiseKey } from './node.ts';
+import type { MultiPaxosConfig, MultiPaxosReducer } from './node.ts';
+import type { AcceptorState, Command, MultiPaxosMessage, ProposerState, ReplicaState, ServerId, Transition } from './types.ts';
 
 /** MCMultiPaxos.tla's constants (the rounds and slots are in the config). */
 export type MultiPaxosBounds = NetworkBounds;
@@ -35,6 +20,8 @@ export interface MultiPaxosClusterConfig extends MultiPaxosConfig {
   /** The client commands (the model's Command constant), sorted. */
   readonly commands: readonly Command[];
   readonly bounds: MultiPaxosBounds;
+  /** Whose steps the agents take (ours unless given). */
+  readonly reducer?: MultiPaxosReducer;
 }
 
 export interface MultiPaxosCluster {
@@ -65,10 +52,11 @@ export type MultiPaxosAction =
   | NetworkStep<'DuplicateMessage', MultiPaxosMessage>;
 
 export function initialCluster(cfg: MultiPaxosClusterConfig): MultiPaxosCluster {
+  const reducer = cfg.reducer ?? MULTIPAXOS_REDUCER;
   return {
-    proposers: cfg.proposers.map(initialProposer),
-    acceptors: cfg.acceptors.map(initialAcceptor),
-    replicas: cfg.replicas.map(initialReplica),
+    proposers: cfg.proposers.map((id) => reducer.initialProposer(id)),
+    acceptors: cfg.acceptors.map((id) => reducer.initialAcceptor(id)),
+    replicas: cfg.replicas.map((id) => reducer.initialReplica(id)),
     messages: Bag.empty(),
     proposed: [],
   };
@@ -106,46 +94,64 @@ export function clusterKey(c: MultiPaxosCluster): string {
 /** How steps change the agents and the network (src/explore/cluster.ts). */
 const steps = bagClusterSteps<MultiPaxosCluster, MultiPaxosMessage>(messageKey);
 
-/** The step that delivers message m (whose key is `key`) to its receiver. */
-function deliver(cfg: MultiPaxosClusterConfig, c: MultiPaxosCluster, m: MultiPaxosMessage, key: string): Step<MultiPaxosCluster, MultiPaxosAction> {
-  switch (m.type) {
-    case 'Prepare':
-      return { action: { name: 'HandlePrepare', a: m.dest, p: m.source, m }, next: steps.afterDelivery(c, 'acceptors', m, key, (a) => HandlePrepare(cfg, a, m)) };
-    case 'Promise':
-      return { action: { name: 'HandlePromise', p: m.dest, a: m.source, m }, next: steps.afterDelivery(c, 'proposers', m, key, (p) => HandlePromise(cfg, p, m)) };
-    case 'Accept':
-      return { action: { name: 'HandleAccept', a: m.dest, p: m.source, m }, next: steps.afterDelivery(c, 'acceptors', m, key, (a) => HandleAccept(cfg, a, m)) };
-    case 'Accepted':
-      return { action: { name: 'HandleAccepted', p: m.dest, a: m.source, m }, next: steps.afterDelivery(c, 'proposers', m, key, (p) => HandleAccepted(cfg, p, m)) };
-    case 'Decision':
-      return { action: { name: 'HandleDecision', r: m.dest, p: m.source, m }, next: steps.afterDelivery(c, 'replicas', m, key, (r) => HandleDecision(cfg, r, m)) };
-  }
-}
-
+type Role = 'proposers' | 'acceptors' | 'replicas';
 /** Every enabled action of MCMultiPaxos's Next, in the order of MultiPaxos.tla's Next, with its successor. */
 export function successors(cfg: MultiPaxosClusterConfig, c: MultiPaxosCluster): Step<MultiPaxosCluster, MultiPaxosAction>[] {
   const out: Step<MultiPaxosCluster, MultiPaxosAction>[] = [];
   const { bounds } = cfg;
-  const inFlight = c.messages.size;
+  const reducer = cfg.reducer ?? MULTIPAXOS_REDUCER;
+  /** The step `action` if the reducer took it (t), agent `index` of `role` having taken the message whose key is `consumed`, if any. */
+  const take = <R extends Role>(action: MultiPaxosAction, role: R, index: number, t: Transition<Agent<MultiPaxosCluster, R>> | undefined, consumed?: string): void => {
+    if (t) out.push({ action, next: steps.afterTransition(c, role, index, t, consumed) });
+  };
+  /** The index of m's receiver among the agents of its role. */
+  const receiver = (agents: readonly { readonly id: ServerId }[], m: MultiPaxosMessage): number => agents.findIndex((agent) => agent.id === m.dest);
   // MCPhase1a and MCPropose: room for a request to every acceptor.
-  const roomForRequests = inFlight + cfg.acceptors.length <= bounds.maxInFlight;
+  const roomForRequests = c.messages.size + cfg.acceptors.length <= bounds.maxInFlight;
 
-  if (roomForRequests) {
-    c.proposers.forEach((p, i) => {
-      const t = Phase1a(cfg, p);
-      if (t) out.push({ action: { name: 'Phase1a', p: p.id }, next: steps.afterTransition(c, 'proposers', i, t) });
-    });
+  // Phase1a(p), MCPhase1a
+  if (roomForRequests) c.proposers.forEach((p, i) => take({ name: 'Phase1a', p: p.id }, 'proposers', i, reducer.step(cfg, p, { type: 'Phase1a' })));
+  for (const { key, item: m } of c.messages.entries) {
+    switch (m.type) {
+      case 'Prepare': {
+        // HandlePrepare(a, p)
+        const i = receiver(c.acceptors, m);
+        take({ name: 'HandlePrepare', a: m.dest, p: m.source, m }, 'acceptors', i, reducer.step(cfg, c.acceptors[i], { type: 'Receive', message: m }), key);
+        break;
+      }
+      case 'Promise': {
+        // HandlePromise(p, a)
+        const i = receiver(c.proposers, m);
+        take({ name: 'HandlePromise', p: m.dest, a: m.source, m }, 'proposers', i, reducer.step(cfg, c.proposers[i], { type: 'Receive', message: m }), key);
+        break;
+      }
+      case 'Accept': {
+        // HandleAccept(a, p)
+        const i = receiver(c.acceptors, m);
+        take({ name: 'HandleAccept', a: m.dest, p: m.source, m }, 'acceptors', i, reducer.step(cfg, c.acceptors[i], { type: 'Receive', message: m }), key);
+        break;
+      }
+      case 'Accepted': {
+        // HandleAccepted(p, a)
+        const i = receiver(c.proposers, m);
+        take({ name: 'HandleAccepted', p: m.dest, a: m.source, m }, 'proposers', i, reducer.step(cfg, c.proposers[i], { type: 'Receive', message: m }), key);
+        break;
+      }
+      case 'Decision': {
+        // HandleDecision(r, p)
+        const i = receiver(c.replicas, m);
+        take({ name: 'HandleDecision', r: m.dest, p: m.source, m }, 'replicas', i, reducer.step(cfg, c.replicas[i], { type: 'Receive', message: m }), key);
+        break;
+      }
+    }
   }
-  for (const { key, item: m } of c.messages.entries) out.push(deliver(cfg, c, m, key));
-  c.proposers.forEach((p, i) => {
-    const t = BecomeLeader(cfg, p);
-    if (t) out.push({ action: { name: 'BecomeLeader', p: p.id }, next: steps.afterTransition(c, 'proposers', i, t) });
-  });
+  // BecomeLeader(p)
+  c.proposers.forEach((p, i) => take({ name: 'BecomeLeader', p: p.id }, 'proposers', i, reducer.step(cfg, p, { type: 'BecomeLeader' })));
+  // Propose(p, c), MCPropose; the history variable proposed gets c
   if (roomForRequests) {
-    // MCPropose
     c.proposers.forEach((p, i) => {
       for (const command of cfg.commands) {
-        const t = Propose(cfg, p, command);
+        const t = reducer.step(cfg, p, { type: 'Propose', command });
         if (t) {
           const proposed = withElement(c.proposed, command, (proposal) => proposal);
           out.push({ action: { name: 'Propose', p: p.id, c: command }, next: { ...steps.afterTransition(c, 'proposers', i, t), proposed } });
@@ -153,11 +159,11 @@ export function successors(cfg: MultiPaxosClusterConfig, c: MultiPaxosCluster): 
       }
     });
   }
-  c.acceptors.forEach((a, i) => {
-    out.push({ action: { name: 'Restart', a: a.id }, next: steps.afterTransition(c, 'acceptors', i, Restart(cfg, a)) });
-  });
+  // Restart(a)
+  c.acceptors.forEach((a, i) => take({ name: 'Restart', a: a.id }, 'acceptors', i, reducer.step(cfg, a, { type: 'Restart' })));
+  // DropMessage(i, j)
   out.push(...steps.dropMessageSteps(c));
-  // MCDuplicateMessage: the message duplicated has at most MaxCopies copies afterwards.
+  // DuplicateMessage(i, j), MCDuplicateMessage: the message duplicated has at most MaxCopies copies afterwards.
   out.push(...steps.duplicateMessageSteps(c, bounds));
   return out;
 }

@@ -24,7 +24,7 @@ import type { HostContext, HostPolicy, NodeId, ReducerStep, SystemDefinition } f
 import { above, ballotOf } from '../paxos/ballot.ts';
 import { multiPaxosMonitor } from './monitor.ts';
 import { multiPaxosRules } from './mutants.ts';
-import { initialAcceptor, initialProposer, initialReplica, stepAcceptor, stepProposer, stepReplica } from './node.ts';
+import { initialAcceptor, initialProposer, initialReplica, step } from './node.ts';
 import type { MultiPaxosConfig } from './node.ts';
 import type { AcceptorState, Command, MultiPaxosMessage, ProposerState, ReplicaState, ServerId } from './types.ts';
 
@@ -73,42 +73,42 @@ export function initialServer(id: ServerId): MultiPaxosServer {
 /**
  * The step `event` is at server `node`, named as MultiPaxos.tla's Next names it, with its
  * parameters (a message step's are the receiver's role and the sender's: HandlePrepare {a, p});
- * undefined where the spec does not enable it. A message goes to the role that handles it.
+ * undefined where the spec does not enable it (the reducer says: a message for another server
+ * is one). A message goes to the role that handles it.
  */
 export function multiPaxosReduce(cfg: MultiPaxosConfig, node: MultiPaxosServer, event: MultiPaxosServerEvent): MultiPaxosStep | undefined {
   const id = node.id;
   if (event.type === 'Receive') {
     const m = event.message;
-    if (m.dest !== id) return undefined;
     const received = { received: m };
     switch (m.type) {
       case 'Prepare': {
-        const t = stepAcceptor(cfg, node.acceptor, { type: 'Receive', message: m });
-        return { node: { ...node, acceptor: t.node }, sent: t.sent, action: 'HandlePrepare', params: { a: id, p: m.source }, ...received };
+        const t = step(cfg, node.acceptor, { type: 'Receive', message: m });
+        return t && { node: { ...node, acceptor: t.node }, sent: t.sent, action: 'HandlePrepare', params: { a: id, p: m.source }, ...received };
       }
       case 'Accept': {
-        const t = stepAcceptor(cfg, node.acceptor, { type: 'Receive', message: m });
-        return { node: { ...node, acceptor: t.node }, sent: t.sent, action: 'HandleAccept', params: { a: id, p: m.source }, ...received };
+        const t = step(cfg, node.acceptor, { type: 'Receive', message: m });
+        return t && { node: { ...node, acceptor: t.node }, sent: t.sent, action: 'HandleAccept', params: { a: id, p: m.source }, ...received };
       }
       case 'Promise': {
-        const t = stepProposer(cfg, node.proposer, { type: 'Receive', message: m })!;
-        return { node: { ...node, proposer: t.node }, sent: t.sent, action: 'HandlePromise', params: { p: id, a: m.source }, ...received };
+        const t = step(cfg, node.proposer, { type: 'Receive', message: m });
+        return t && { node: { ...node, proposer: t.node }, sent: t.sent, action: 'HandlePromise', params: { p: id, a: m.source }, ...received };
       }
       case 'Accepted': {
-        const t = stepProposer(cfg, node.proposer, { type: 'Receive', message: m })!;
-        return { node: { ...node, proposer: t.node }, sent: t.sent, action: 'HandleAccepted', params: { p: id, a: m.source }, ...received };
+        const t = step(cfg, node.proposer, { type: 'Receive', message: m });
+        return t && { node: { ...node, proposer: t.node }, sent: t.sent, action: 'HandleAccepted', params: { p: id, a: m.source }, ...received };
       }
       case 'Decision': {
-        const t = stepReplica(cfg, node.replica, { type: 'Receive', message: m });
-        return { node: { ...node, replica: t.node }, sent: t.sent, action: 'HandleDecision', params: { r: id, p: m.source }, ...received };
+        const t = step(cfg, node.replica, { type: 'Receive', message: m });
+        return t && { node: { ...node, replica: t.node }, sent: t.sent, action: 'HandleDecision', params: { r: id, p: m.source }, ...received };
       }
     }
   }
   if (event.type === 'Restart') {
-    const t = stepAcceptor(cfg, node.acceptor, event);
-    return { node: { ...node, acceptor: t.node }, sent: t.sent, action: 'Restart', params: { a: id } };
+    const t = step(cfg, node.acceptor, event);
+    return t && { node: { ...node, acceptor: t.node }, sent: t.sent, action: 'Restart', params: { a: id } };
   }
-  const t = stepProposer(cfg, node.proposer, event);
+  const t = step(cfg, node.proposer, event);
   if (t === undefined) return undefined;
   const params = event.type === 'Propose' ? { p: id, c: event.command } : { p: id };
   return { node: { ...node, proposer: t.node }, sent: t.sent, action: event.type, params };

@@ -1,13 +1,15 @@
-// The Multi-Paxos reducers: one agent's state and one event in, its new state and the messages
-// it sends out. Pure: no clocks, no I/O, no randomness; the drivers (src/multipaxos/cluster.ts,
-// the explorer, the simulator) own time and the network. A server that plays several roles runs
-// one reducer per role.
+// The Multi-Paxos reducer: one agent's state (a proposer's, an acceptor's or a replica's) and one
+// event in, its new state and the messages it sends out. Pure: no clocks, no I/O, no randomness;
+// the drivers (src/multipaxos/cluster.ts, the explorer, the simulator's host) own time and the
+// network. A server that plays several roles has one state per role.
 //
 // One function per action of specs/paxos/MultiPaxos.tla, with the same name, in the same order.
-// Each returns undefined where the action is not enabled.
+// Every driver goes through `step`, which returns undefined where the spec does not enable the
+// event's action: what the cluster model is proven to do is what the system runs. The bounds of
+// MCMultiPaxos.tla are the cluster model's, not the reducer's.
 
-import { match } from 'ts-pattern';
 import { unique, withElement } from '../core/sorted.ts';
+import { unreachable } from '../core/unreachable.ts';
 import { above, atLeast, ballotKey, ballotLess, ballotOf, highest, sameBallot } from '../paxos/ballot.ts';
 import type { Ballot, BallotOrder } from '../paxos/ballot.ts';
 import type {
@@ -19,6 +21,8 @@ import type {
   Ack,
   Command,
   Decision,
+  MultiPaxosEvent,
+  MultiPaxosMessage,
   PendingEntry,
   Prepare,
   PromiseMessage,
@@ -156,10 +160,13 @@ export function BecomeLeader(cfg: MultiPaxosConfig, p: ProposerState): Transitio
   return { node, sent: proposals.flatMap((v, i) => acceptRequests(cfg, node, i + 1, v)) };
 }
 
-/** MultiPaxos.tla Propose(p, c): phase 2a: a leader proposes a client's command in the next slot, unless it already has. */
+/**
+ * MultiPaxos.tla Propose(p, c): phase 2a: a leader proposes a client's command in the next slot,
+ * unless it already has. c is one of Command, which in every model leaves out NoOp.
+ */
 export function Propose(cfg: MultiPaxosConfig, p: ProposerState, c: Command): Transition<ProposerState> | undefined {
   const slot = p.proposals.length + 1;
-  if (p.phase !== 'Leader' || !cfg.slots.includes(slot) || p.proposals.includes(c)) return undefined;
+  if (p.phase !== 'Leader' || !cfg.slots.includes(slot) || p.proposals.includes(c) || c === cfg.noop) return undefined;
   return { node: { ...p, proposals: [...p.proposals, c] }, sent: acceptRequests(cfg, p, slot, c) };
 }
 
@@ -198,31 +205,63 @@ export function Restart(cfg: MultiPaxosConfig, a: AcceptorState): Transition<Acc
   return { node: a, sent: [] };
 }
 
-// ---- the reducers -----------------------------------------------------------------------------
+// ---- the reducer ------------------------------------------------------------------------------
 
-/** The proposer's reducer: what `event` does to it; undefined if it is not enabled. */
-export function stepProposer(cfg: MultiPaxosConfig, p: ProposerState, event: ProposerEvent): Transition<ProposerState> | undefined {
-  return match(event)
-    .with({ type: 'Phase1a' }, () => Phase1a(cfg, p))
-    .with({ type: 'Receive', message: { type: 'Promise' } }, ({ message }) => HandlePromise(cfg, p, message))
-    .with({ type: 'BecomeLeader' }, () => BecomeLeader(cfg, p))
-    .with({ type: 'Propose' }, ({ command }) => Propose(cfg, p, command))
-    .with({ type: 'Receive', message: { type: 'Accepted' } }, ({ message }) => HandleAccepted(cfg, p, message))
-    .exhaustive();
+// The dispatchers are switches, not ts-pattern's match: they run at every step of every
+// simulation, and a switch over the union is as exhaustive (the default is unreachable). The
+// event says which role takes it: Phase1a, BecomeLeader, Propose and the receipt of a Promise or
+// an Accepted are the proposer's, Restart and the receipt of a Prepare or an Accept the acceptor's,
+// the receipt of a Decision the replica's.
+
+/** Any role's state. */
+export type MultiPaxosAgent = ProposerState | AcceptorState | ReplicaState;
+
+/** A message arriving at an agent: the handler of its kind; undefined unless the agent is its destination (MultiPaxos.tla's m.mdest = a, p or r). */
+export function receive(cfg: MultiPaxosConfig, agent: MultiPaxosAgent, m: MultiPaxosMessage): Transition<MultiPaxosAgent> | undefined {
+  if (m.dest !== agent.id) return undefined;
+  switch (m.type) {
+    case 'Prepare':
+      return HandlePrepare(cfg, agent as AcceptorState, m);
+    case 'Promise':
+      return HandlePromise(cfg, agent as ProposerState, m);
+    case 'Accept':
+      return HandleAccept(cfg, agent as AcceptorState, m);
+    case 'Accepted':
+      return HandleAccepted(cfg, agent as ProposerState, m);
+    case 'Decision':
+      return HandleDecision(cfg, agent as ReplicaState, m);
+    default:
+      return unreachable(m);
+  }
 }
 
-/** The acceptor's reducer. */
-export function stepAcceptor(cfg: MultiPaxosConfig, a: AcceptorState, event: AcceptorEvent): Transition<AcceptorState> {
-  return match(event)
-    .with({ type: 'Receive', message: { type: 'Prepare' } }, ({ message }) => HandlePrepare(cfg, a, message))
-    .with({ type: 'Receive', message: { type: 'Accept' } }, ({ message }) => HandleAccept(cfg, a, message))
-    .with({ type: 'Restart' }, () => Restart(cfg, a))
-    .exhaustive();
+/** The reducer: what `event` does to a proposer, an acceptor or a replica; undefined if it is not enabled. */
+export function step(cfg: MultiPaxosConfig, p: ProposerState, event: ProposerEvent): Transition<ProposerState> | undefined;
+export function step(cfg: MultiPaxosConfig, a: AcceptorState, event: AcceptorEvent): Transition<AcceptorState> | undefined;
+export function step(cfg: MultiPaxosConfig, r: ReplicaState, event: ReplicaEvent): Transition<ReplicaState> | undefined;
+export function step(cfg: MultiPaxosConfig, agent: MultiPaxosAgent, event: MultiPaxosEvent): Transition<MultiPaxosAgent> | undefined {
+  switch (event.type) {
+    case 'Phase1a':
+      return Phase1a(cfg, agent as ProposerState);
+    case 'Receive':
+      return receive(cfg, agent, event.message);
+    case 'BecomeLeader':
+      return BecomeLeader(cfg, agent as ProposerState);
+    case 'Propose':
+      return Propose(cfg, agent as ProposerState, event.command);
+    case 'Restart':
+      return Restart(cfg, agent as AcceptorState);
+    default:
+      return unreachable(event);
+  }
 }
 
-/** The replica's reducer. */
-export function stepReplica(cfg: MultiPaxosConfig, r: ReplicaState, event: ReplicaEvent): Transition<ReplicaState> {
-  return match(event.message)
-    .with({ type: 'Decision' }, (m) => HandleDecision(cfg, r, m))
-    .exhaustive();
+/** What a cluster model needs of the agents: their initial states and their steps. */
+export interface MultiPaxosReducer {
+  initialProposer(id: ServerId): ProposerState;
+  initialAcceptor(id: ServerId): AcceptorState;
+  initialReplica(id: ServerId): ReplicaState;
+  step: typeof step;
 }
+
+export const MULTIPAXOS_REDUCER: MultiPaxosReducer = { initialProposer, initialAcceptor, initialReplica, step };

@@ -108,7 +108,7 @@ export interface Decision {
 
 export type MultiPaxosMessage = Prepare | PromiseMessage | Accept | Accepted | Decision;
 
-/** What can happen to a proposer: its reducer's input (src/multipaxos/node.ts, stepProposer). */
+/** What can happen to a proposer: its reducer's input (src/multipaxos/node.ts, step). */
 export type ProposerEvent =
   | { readonly type: 'Phase1a' }
   | { readonly type: 'Receive'; readonly message: PromiseMessage | Accepted }
@@ -118,6 +118,9 @@ export type ProposerEvent =
 export type AcceptorEvent = { readonly type: 'Receive'; readonly message: Prepare | Accept } | { readonly type: 'Restart' };
 
 export type ReplicaEvent = { readonly type: 'Receive'; readonly message: Decision };
+
+/** Any role's event (src/multipaxos/node.ts, step): the event says whose it is. */
+export type MultiPaxosEvent = ProposerEvent | AcceptorEvent | ReplicaEvent;
 
 /** A reducer's output: the agent's new state and the messages it sends. */
 export interface Transition<N> {
