@@ -6,7 +6,9 @@ import { writeFileSync } from 'node:fs';
 import { PROTOCOLS, protocolNamed } from '../../protocols.ts';
 import { intOption, stringOption } from '../main.ts';
 import type { CommandContext } from '../main.ts';
-import { Progress, printJson } from '../output.ts';
+import { Progress, count, printJson, table } from '../output.ts';
+import { MUTATION_SCORES_FILE, lastMutationScores } from '../../conformance/mutation-scores.ts';
+import type { MutationScore } from '../../conformance/mutation-scores.ts';
 import { junitXml } from '../junit.ts';
 import { implementationOption, requireModel } from './common.ts';
 import { UserError } from '../../core/errors.ts';
@@ -43,7 +45,32 @@ export async function gateCommand({ positionals, values }: CommandContext): Prom
   const seconds = (performance.now() - started) / 1000;
   const junit = stringOption(values, 'junit');
   if (junit !== undefined) writeFileSync(junit, junitXml(reports));
-  if (values.json) printJson({ ok, seconds: Number(seconds.toFixed(1)), protocols: reports.map((r) => r.json) });
-  else process.stdout.write(`${formatReports(reports)}\n`);
+  // Our reducers' last mutation scores; an implementation's (--impl) are not ours to report.
+  const mutation = implementation === undefined ? lastMutationScores(protocols.map((p) => p.name)) : [];
+  if (values.json) printJson({ ok, seconds: Number(seconds.toFixed(1)), protocols: reports.map((r) => r.json), mutation });
+  else process.stdout.write(`${formatReports(reports)}\n${implementation === undefined ? `\n${formatMutationScores(protocols.map((p) => p.name), mutation)}\n` : ''}`);
   return ok ? 0 : 1;
+}
+
+/** The last mutation scores, for people: a measurement the gate reports, not one it makes. */
+export function formatMutationScores(protocols: readonly string[], scores: readonly MutationScore[]): string {
+  const rows = protocols.map((p) => {
+    const s = scores.find((x) => x.protocol === p);
+    if (s === undefined) return [p, 'not measured', '', '', '', '', '', '', `npm run mutation -- ${p}`];
+    return [
+      s.protocol,
+      s.score === null ? '-' : `${s.score.toFixed(2)} %`,
+      count(s.mutants),
+      count(s.killed + s.timeout),
+      count(s.survived),
+      count(s.noCoverage),
+      count(s.setAside),
+      `${s.commit.slice(0, 10)} (${s.measured.slice(0, 10)})`,
+      s.changedSince === undefined ? 'unknown' : s.changedSince.length === 0 ? 'no' : s.changedSince.join(', '),
+    ];
+  });
+  return [
+    `Mutation scores, last measured (npm run mutation; ${MUTATION_SCORES_FILE}):`,
+    table(['protocol', 'score', 'mutants', 'detected', 'survived', 'no coverage', 'set aside', 'commit (date)', 'changed since'], rows),
+  ].join('\n');
 }
