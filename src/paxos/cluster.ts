@@ -2,31 +2,22 @@
 // and the history of proposals, with MCPaxos.tla's bounds, as one state machine whose steps are
 // exactly the TLA+ spec's actions. The explorer walks it, and the conformance suite compares
 // its graph with TLC's.
+//
+// It drives the agents only through their reducers' entry points (stepProposer, stepAcceptor,
+// stepLearner in src/paxos/node.ts), as the simulator's host does, so that what is checked is what
+// runs. Paxos.tla's enabling conditions are the reducers' (a step they refuse has no edge); what
+// this adds are MCPaxos's bounds, which network a message is taken from, and the history
+// variable proposed.
 
 import { Bag } from '../core/bag.ts';
 import { withElement } from '../core/sorted.ts';
 import { agentsKey, bagClusterSteps, cachedKey } from '../explore/cluster.ts';
-import type { NetworkBounds, NetworkStep } from '../explore/cluster.ts';
+import type { Agent, NetworkBounds, NetworkStep, Role } from '../explore/cluster.ts';
 import type { Step } from '../explore/model.ts';
 import { ballotKey } from './ballot.ts';
-import {
-  HandleAccept,
-  HandleAccepted,
-  HandleDecided,
-  HandlePrepare,
-  HandlePromise,
-  Phase1a,
-  Phase2a,
-  Restart,
-  acceptedKey,
-  initialAcceptor,
-  initialLearner,
-  initialProposer,
-  promiseKey,
-  tallyKey,
-} from './node.ts';
+import { acceptedKey, initialAcceptor, initialLearner, initialProposer, promiseKey, stepAcceptor, stepLearner, stepProposer, tallyKey } from './node.ts';
 import type { PaxosConfig } from './node.ts';
-import type { AcceptorState, LearnerState, PaxosMessage, ProposerState, ServerId, Value } from './types.ts';
+import type { AcceptorState, LearnerState, PaxosMessage, ProposerState, ServerId, Transition, Value } from './types.ts';
 
 /** MCPaxos.tla's constants (the rounds, Paxos.tla's Round, are in the config). */
 export type PaxosBounds = NetworkBounds;
@@ -101,53 +92,67 @@ export function clusterKey(c: PaxosCluster): string {
 /** How steps change the agents and the network (src/explore/cluster.ts). */
 const steps = bagClusterSteps<PaxosCluster, PaxosMessage>(messageKey);
 
-/** The step that delivers message m (whose key is `key`) to its receiver. */
-function deliver(cfg: PaxosClusterConfig, c: PaxosCluster, m: PaxosMessage, key: string): Step<PaxosCluster, PaxosAction> {
-  switch (m.type) {
-    case 'Prepare':
-      return { action: { name: 'HandlePrepare', a: m.dest, p: m.source, m }, next: steps.afterDelivery(c, 'acceptors', m, key, (a) => HandlePrepare(cfg, a, m)) };
-    case 'Promise':
-      return { action: { name: 'HandlePromise', p: m.dest, a: m.source, m }, next: steps.afterDelivery(c, 'proposers', m, key, (p) => HandlePromise(cfg, p, m)) };
-    case 'Accept':
-      return { action: { name: 'HandleAccept', a: m.dest, p: m.source, m }, next: steps.afterDelivery(c, 'acceptors', m, key, (a) => HandleAccept(cfg, a, m)) };
-    case 'Accepted':
-      return { action: { name: 'HandleAccepted', l: m.dest, a: m.source, m }, next: steps.afterDelivery(c, 'learners', m, key, (l) => HandleAccepted(cfg, l, m)) };
-    case 'Decided':
-      return { action: { name: 'HandleDecided', l: m.dest, k: m.source, m }, next: steps.afterDelivery(c, 'learners', m, key, (l) => HandleDecided(cfg, l, m)) };
-  }
-}
-
 /** Every enabled action of MCPaxos's Next, in the order of Paxos.tla's Next, with its successor. */
 export function successors(cfg: PaxosClusterConfig, c: PaxosCluster): Step<PaxosCluster, PaxosAction>[] {
   const out: Step<PaxosCluster, PaxosAction>[] = [];
   const { bounds } = cfg;
-  const inFlight = c.messages.size;
   // MCPhase1a and MCPhase2a: room for a request to every acceptor.
-  const roomForRequests = inFlight + cfg.acceptors.length <= bounds.maxInFlight;
+  const roomForRequests = c.messages.size + cfg.acceptors.length <= bounds.maxInFlight;
+  /**
+   * The step `action`, if the reducer of agent `index` of `role` takes it (t, undefined where it
+   * refuses): the agent's new state, the network without the message with key `consumed` (if
+   * the step took one) and with the messages sent, and the history variable as `history` sets it.
+   */
+  const take = <R extends Role<PaxosCluster>>(
+    action: PaxosAction,
+    role: R,
+    index: number,
+    t: Transition<Agent<PaxosCluster, R>> | undefined,
+    consumed?: string,
+    history = (next: PaxosCluster) => next,
+  ): void => {
+    if (t !== undefined) out.push({ action, next: history(steps.afterTransition(c, role, index, t, consumed)) });
+  };
+  const proposer = (m: PaxosMessage) => cfg.proposers.indexOf(m.dest);
+  const acceptor = (m: PaxosMessage) => cfg.acceptors.indexOf(m.dest);
+  const learner = (m: PaxosMessage) => cfg.learners.indexOf(m.dest);
 
-  if (roomForRequests) {
-    c.proposers.forEach((p, i) => {
-      const t = Phase1a(cfg, p);
-      if (t) out.push({ action: { name: 'Phase1a', p: p.id }, next: steps.afterTransition(c, 'proposers', i, t) });
-    });
+  // MCPhase1a(p)
+  if (roomForRequests) c.proposers.forEach((p, i) => take({ name: 'Phase1a', p: p.id }, 'proposers', i, stepProposer(cfg, p, { type: 'Phase1a' })));
+  // HandlePrepare(a, p), HandlePromise(p, a), HandleAccept(a, p), HandleAccepted(l, a) and HandleDecided(l, k): each message in flight, taken by its receiver.
+  for (const { key, item: m } of c.messages.entries) {
+    switch (m.type) {
+      case 'Prepare':
+        take({ name: 'HandlePrepare', a: m.dest, p: m.source, m }, 'acceptors', acceptor(m), stepAcceptor(cfg, c.acceptors[acceptor(m)], { type: 'Receive', message: m }), key);
+        break;
+      case 'Promise':
+        take({ name: 'HandlePromise', p: m.dest, a: m.source, m }, 'proposers', proposer(m), stepProposer(cfg, c.proposers[proposer(m)], { type: 'Receive', message: m }), key);
+        break;
+      case 'Accept':
+        take({ name: 'HandleAccept', a: m.dest, p: m.source, m }, 'acceptors', acceptor(m), stepAcceptor(cfg, c.acceptors[acceptor(m)], { type: 'Receive', message: m }), key);
+        break;
+      case 'Accepted':
+        take({ name: 'HandleAccepted', l: m.dest, a: m.source, m }, 'learners', learner(m), stepLearner(cfg, c.learners[learner(m)], { type: 'Receive', message: m }), key);
+        break;
+      case 'Decided':
+        take({ name: 'HandleDecided', l: m.dest, k: m.source, m }, 'learners', learner(m), stepLearner(cfg, c.learners[learner(m)], { type: 'Receive', message: m }), key);
+        break;
+    }
   }
-  for (const { key, item: m } of c.messages.entries) out.push(deliver(cfg, c, m, key));
+  // MCPhase2a(p, v), which adds v to the history variable proposed.
   if (roomForRequests) {
     c.proposers.forEach((p, i) => {
       for (const v of cfg.values) {
-        const t = Phase2a(cfg, p, v);
-        if (t) {
-          const proposed = withElement(c.proposed, v, (proposal) => proposal);
-          out.push({ action: { name: 'Phase2a', p: p.id, v }, next: { ...steps.afterTransition(c, 'proposers', i, t), proposed } });
-        }
+        const proposed = (next: PaxosCluster): PaxosCluster => ({ ...next, proposed: withElement(c.proposed, v, (proposal) => proposal) });
+        take({ name: 'Phase2a', p: p.id, v }, 'proposers', i, stepProposer(cfg, p, { type: 'Phase2a', value: v }), undefined, proposed);
       }
     });
   }
-  c.acceptors.forEach((a, i) => {
-    out.push({ action: { name: 'Restart', a: a.id }, next: steps.afterTransition(c, 'acceptors', i, Restart(cfg, a)) });
-  });
+  // Restart(a)
+  c.acceptors.forEach((a, i) => take({ name: 'Restart', a: a.id }, 'acceptors', i, stepAcceptor(cfg, a, { type: 'Restart' })));
+  // DropMessage(i, j)
   out.push(...steps.dropMessageSteps(c));
-  // MCDuplicateMessage: the message duplicated has at most MaxCopies copies afterwards.
+  // MCDuplicateMessage(i, j): the message duplicated has at most MaxCopies copies afterwards.
   out.push(...steps.duplicateMessageSteps(c, bounds));
   return out;
 }

@@ -70,35 +70,35 @@ export function initialServer(id: ServerId): PaxosServer {
 export function paxosReduce(cfg: PaxosConfig, node: PaxosServer, event: PaxosServerEvent): PaxosStep | undefined {
   const id = node.id;
   if (event.type === 'Receive') {
+    // The role's reducer refuses a message that is not for this server (the spec's m.mdest).
     const m = event.message;
-    if (m.dest !== id) return undefined;
     const received = { received: m };
     switch (m.type) {
       case 'Prepare': {
         const t = stepAcceptor(cfg, node.acceptor, { type: 'Receive', message: m });
-        return { node: { ...node, acceptor: t.node }, sent: t.sent, action: 'HandlePrepare', params: { a: id, p: m.source }, ...received };
+        return t && { node: { ...node, acceptor: t.node }, sent: t.sent, action: 'HandlePrepare', params: { a: id, p: m.source }, ...received };
       }
       case 'Accept': {
         const t = stepAcceptor(cfg, node.acceptor, { type: 'Receive', message: m });
-        return { node: { ...node, acceptor: t.node }, sent: t.sent, action: 'HandleAccept', params: { a: id, p: m.source }, ...received };
+        return t && { node: { ...node, acceptor: t.node }, sent: t.sent, action: 'HandleAccept', params: { a: id, p: m.source }, ...received };
       }
       case 'Promise': {
-        const t = stepProposer(cfg, node.proposer, { type: 'Receive', message: m })!;
-        return { node: { ...node, proposer: t.node }, sent: t.sent, action: 'HandlePromise', params: { p: id, a: m.source }, ...received };
+        const t = stepProposer(cfg, node.proposer, { type: 'Receive', message: m });
+        return t && { node: { ...node, proposer: t.node }, sent: t.sent, action: 'HandlePromise', params: { p: id, a: m.source }, ...received };
       }
       case 'Accepted': {
         const t = stepLearner(cfg, node.learner, { type: 'Receive', message: m });
-        return { node: { ...node, learner: t.node }, sent: t.sent, action: 'HandleAccepted', params: { l: id, a: m.source }, ...received };
+        return t && { node: { ...node, learner: t.node }, sent: t.sent, action: 'HandleAccepted', params: { l: id, a: m.source }, ...received };
       }
       case 'Decided': {
         const t = stepLearner(cfg, node.learner, { type: 'Receive', message: m });
-        return { node: { ...node, learner: t.node }, sent: t.sent, action: 'HandleDecided', params: { l: id, k: m.source }, ...received };
+        return t && { node: { ...node, learner: t.node }, sent: t.sent, action: 'HandleDecided', params: { l: id, k: m.source }, ...received };
       }
     }
   }
   if (event.type === 'Restart') {
     const t = stepAcceptor(cfg, node.acceptor, event);
-    return { node: { ...node, acceptor: t.node }, sent: t.sent, action: 'Restart', params: { a: id } };
+    return t && { node: { ...node, acceptor: t.node }, sent: t.sent, action: 'Restart', params: { a: id } };
   }
   const t = stepProposer(cfg, node.proposer, event);
   if (t === undefined) return undefined;

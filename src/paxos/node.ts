@@ -4,10 +4,14 @@
 // one reducer per role.
 //
 // One function per action of specs/paxos/Paxos.tla, with the same name, in the same order.
-// Each returns undefined where the action is not enabled.
+// Each returns undefined where the action is not enabled: where its enabling condition in
+// Paxos.tla does not hold of the agent's state and the event (a message step's message is one
+// in flight; that it is, is the driver's business). Every driver (the cluster model, the
+// simulator's host) takes steps through the three reducers at the end, one per role, and nothing
+// else: test/paxos/enabling.test.ts checks that they refuse exactly what the spec refuses.
 
-import { match } from 'ts-pattern';
 import { unique, withElement } from '../core/sorted.ts';
+import { unreachable } from '../core/unreachable.ts';
 import { above, atLeast, ballotKey, ballotLess, ballotOf, highest, sameBallot } from './ballot.ts';
 import type { Ballot, BallotOrder } from './ballot.ts';
 import type {
@@ -110,14 +114,16 @@ export function Phase1a(cfg: PaxosConfig, p: ProposerState): Transition<Proposer
 }
 
 /** Paxos.tla HandlePrepare(a, p): promise a ballot above every earlier promise, reporting the last accepted value. */
-export function HandlePrepare(cfg: PaxosConfig, a: AcceptorState, m: Prepare): Transition<AcceptorState> {
+export function HandlePrepare(cfg: PaxosConfig, a: AcceptorState, m: Prepare): Transition<AcceptorState> | undefined {
+  if (m.dest !== a.id) return undefined;
   if (!above(m.ballot, a.promised, cfg.rules.ballotLess)) return { node: a, sent: [] };
   const promise: PromiseMessage = { type: 'Promise', ballot: m.ballot, accepted: a.accepted, source: a.id, dest: m.source };
   return { node: { ...a, promised: m.ballot }, sent: [promise] };
 }
 
 /** Paxos.tla HandlePromise(p, a): count a promise for the current ballot while gathering them. */
-export function HandlePromise(cfg: PaxosConfig, p: ProposerState, m: PromiseMessage): Transition<ProposerState> {
+export function HandlePromise(cfg: PaxosConfig, p: ProposerState, m: PromiseMessage): Transition<ProposerState> | undefined {
+  if (m.dest !== p.id) return undefined;
   if (p.phase !== 'Phase1' || !sameBallot(m.ballot, ballotOf(p))) return { node: p, sent: [] };
   const promises = withElement(p.promises, { acceptor: m.source, accepted: m.accepted }, promiseKey);
   return { node: { ...p, promises }, sent: [] };
@@ -150,7 +156,8 @@ export function Phase2a(cfg: PaxosConfig, p: ProposerState, v: Value): Transitio
 }
 
 /** Paxos.tla HandleAccept(a, p): accept a ballot no lower than the promise, and tell every learner. */
-export function HandleAccept(cfg: PaxosConfig, a: AcceptorState, m: Accept): Transition<AcceptorState> {
+export function HandleAccept(cfg: PaxosConfig, a: AcceptorState, m: Accept): Transition<AcceptorState> | undefined {
+  if (m.dest !== a.id) return undefined;
   if (!atLeast(m.ballot, a.promised, cfg.rules.ballotLess)) return { node: a, sent: [] };
   return {
     node: { ...a, promised: m.ballot, accepted: { bal: m.ballot, val: m.value } },
@@ -159,7 +166,8 @@ export function HandleAccept(cfg: PaxosConfig, a: AcceptorState, m: Accept): Tra
 }
 
 /** Paxos.tla HandleAccepted(l, a): count a vote; a quorum in one ballot chooses its value, which l decides and tells. */
-export function HandleAccepted(cfg: PaxosConfig, l: LearnerState, m: Accepted): Transition<LearnerState> {
+export function HandleAccepted(cfg: PaxosConfig, l: LearnerState, m: Accepted): Transition<LearnerState> | undefined {
+  if (m.dest !== l.id) return undefined;
   if (l.decided !== null) return { node: l, sent: [] };
   const tally = cfg.rules.addVote(l.tally, m.source, m.ballot, m.value, cfg.rules.ballotLess);
   if (!cfg.rules.isQuorum(tally.acceptors, cfg.acceptors)) return { node: { ...l, tally }, sent: [] };
@@ -170,7 +178,8 @@ export function HandleAccepted(cfg: PaxosConfig, l: LearnerState, m: Accepted): 
 }
 
 /** Paxos.tla HandleDecided(l, k): learn the value another learner decided, unless already decided. */
-export function HandleDecided(cfg: PaxosConfig, l: LearnerState, m: Decided): Transition<LearnerState> {
+export function HandleDecided(cfg: PaxosConfig, l: LearnerState, m: Decided): Transition<LearnerState> | undefined {
+  if (m.dest !== l.id) return undefined;
   return { node: { ...l, tally: null, decided: l.decided ?? m.value }, sent: [] };
 }
 
@@ -181,28 +190,61 @@ export function Restart(cfg: PaxosConfig, a: AcceptorState): Transition<Acceptor
 
 // ---- the reducers -----------------------------------------------------------------------------
 
+// The dispatchers are switches, not ts-pattern's match: they run at every step of every
+// simulation, and a switch over the union is as exhaustive (the default is unreachable: an
+// ill-typed event from outside throws).
+
 /** The proposer's reducer: what `event` does to it; undefined if it is not enabled. */
 export function stepProposer(cfg: PaxosConfig, p: ProposerState, event: ProposerEvent): Transition<ProposerState> | undefined {
-  return match(event)
-    .with({ type: 'Phase1a' }, () => Phase1a(cfg, p))
-    .with({ type: 'Receive' }, ({ message }) => HandlePromise(cfg, p, message))
-    .with({ type: 'Phase2a' }, ({ value }) => Phase2a(cfg, p, value))
-    .exhaustive();
+  switch (event.type) {
+    case 'Phase1a':
+      return Phase1a(cfg, p);
+    case 'Receive':
+      switch (event.message.type) {
+        case 'Promise':
+          return HandlePromise(cfg, p, event.message);
+        default:
+          return unreachable(event.message.type);
+      }
+    case 'Phase2a':
+      return Phase2a(cfg, p, event.value);
+    default:
+      return unreachable(event);
+  }
 }
 
 /** The acceptor's reducer. */
-export function stepAcceptor(cfg: PaxosConfig, a: AcceptorState, event: AcceptorEvent): Transition<AcceptorState> {
-  return match(event)
-    .with({ type: 'Receive', message: { type: 'Prepare' } }, ({ message }) => HandlePrepare(cfg, a, message))
-    .with({ type: 'Receive', message: { type: 'Accept' } }, ({ message }) => HandleAccept(cfg, a, message))
-    .with({ type: 'Restart' }, () => Restart(cfg, a))
-    .exhaustive();
+export function stepAcceptor(cfg: PaxosConfig, a: AcceptorState, event: AcceptorEvent): Transition<AcceptorState> | undefined {
+  switch (event.type) {
+    case 'Receive':
+      switch (event.message.type) {
+        case 'Prepare':
+          return HandlePrepare(cfg, a, event.message);
+        case 'Accept':
+          return HandleAccept(cfg, a, event.message);
+        default:
+          return unreachable(event.message);
+      }
+    case 'Restart':
+      return Restart(cfg, a);
+    default:
+      return unreachable(event);
+  }
 }
 
 /** The learner's reducer. */
-export function stepLearner(cfg: PaxosConfig, l: LearnerState, event: LearnerEvent): Transition<LearnerState> {
-  return match(event.message)
-    .with({ type: 'Accepted' }, (m) => HandleAccepted(cfg, l, m))
-    .with({ type: 'Decided' }, (m) => HandleDecided(cfg, l, m))
-    .exhaustive();
+export function stepLearner(cfg: PaxosConfig, l: LearnerState, event: LearnerEvent): Transition<LearnerState> | undefined {
+  switch (event.type) {
+    case 'Receive':
+      switch (event.message.type) {
+        case 'Accepted':
+          return HandleAccepted(cfg, l, event.message);
+        case 'Decided':
+          return HandleDecided(cfg, l, event.message);
+        default:
+          return unreachable(event.message);
+      }
+    default:
+      return unreachable(event.type);
+  }
 }

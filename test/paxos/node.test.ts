@@ -32,7 +32,7 @@ const accepted = (source: number, ballot = b(1, 9), value = 'v1', dest = 1): Acc
 /** A proposer of ballot (round, 9) holding promises from these acceptors. */
 function promisedProposer(round: number, promises: PromiseMessage[]): ProposerState {
   let p: ProposerState = { ...initialProposer(9), round, phase: 'Phase1' };
-  for (const m of promises) p = HandlePromise(cfg, p, m).node;
+  for (const m of promises) p = HandlePromise(cfg, p, m)!.node;
   return p;
 }
 
@@ -63,7 +63,7 @@ describe('Paxos reducers', () => {
 
   it('HandlePrepare: promises only a ballot above its promise, reporting what it accepted', () => {
     const a = { ...initialAcceptor(1), promised: b(1, 9), accepted: { bal: b(1, 9), val: 'v2' } };
-    const t = HandlePrepare(cfg, a, prepare(b(1, 10)));
+    const t = HandlePrepare(cfg, a, prepare(b(1, 10)))!;
     expect(t.node.promised).toEqual(b(1, 10));
     expect(t.sent).toEqual([{ type: 'Promise', ballot: b(1, 10), accepted: { bal: b(1, 9), val: 'v2' }, source: 1, dest: 10 }]);
     // The same ballot again, or a lower one, gets no answer.
@@ -75,7 +75,7 @@ describe('Paxos reducers', () => {
     const p = promisedProposer(1, [promise(1), promise(1), promise(2, null, b(2, 9))]);
     expect(p.promises).toEqual([{ acceptor: 1, accepted: null }]);
     const done = { ...p, phase: 'Phase2' as const };
-    expect(HandlePromise(cfg, done, promise(2)).node).toBe(done);
+    expect(HandlePromise(cfg, done, promise(2))!.node).toBe(done);
   });
 
   it('Phase2a: needs a quorum of promises; proposes the value of the highest reported ballot', () => {
@@ -97,18 +97,18 @@ describe('Paxos reducers', () => {
   it('HandleAccept: accepts a ballot no lower than its promise and tells every learner', () => {
     const a = { ...initialAcceptor(2), promised: b(1, 10) };
     expect(HandleAccept(cfg, a, accept(b(1, 9), 'v1', 2))).toEqual({ node: a, sent: [] });
-    const t = HandleAccept(cfg, a, accept(b(1, 10), 'v2', 2));
+    const t = HandleAccept(cfg, a, accept(b(1, 10), 'v2', 2))!;
     expect(t.node).toEqual({ id: 2, promised: b(1, 10), accepted: { bal: b(1, 10), val: 'v2' } });
     expect(t.sent.map((m) => [m.type, m.dest])).toEqual([['Accepted', 1], ['Accepted', 2]]);
   });
 
   it('HandleAccepted: a quorum in one ballot decides; a higher ballot restarts the count; lower votes are ignored', () => {
-    let l = HandleAccepted(cfg, initialLearner(1), accepted(1, b(1, 9), 'v1')).node;
+    let l = HandleAccepted(cfg, initialLearner(1), accepted(1, b(1, 9), 'v1'))!.node;
     expect(l.tally).toEqual({ bal: b(1, 9), val: 'v1', acceptors: [1] });
-    l = HandleAccepted(cfg, l, accepted(2, b(1, 10), 'v1')).node;
+    l = HandleAccepted(cfg, l, accepted(2, b(1, 10), 'v1'))!.node;
     expect(l.tally).toEqual({ bal: b(1, 10), val: 'v1', acceptors: [2] });
-    expect(HandleAccepted(cfg, l, accepted(3, b(1, 9), 'v1')).node).toEqual(l);
-    const t = HandleAccepted(cfg, l, accepted(3, b(1, 10), 'v1'));
+    expect(HandleAccepted(cfg, l, accepted(3, b(1, 9), 'v1'))!.node).toEqual(l);
+    const t = HandleAccepted(cfg, l, accepted(3, b(1, 10), 'v1'))!;
     expect(t.node).toEqual({ id: 1, tally: null, decided: 'v1' });
     expect(t.sent).toEqual([{ type: 'Decided', value: 'v1', source: 1, dest: 2 }]);
     // A decided learner ignores votes.
@@ -116,9 +116,9 @@ describe('Paxos reducers', () => {
   });
 
   it('HandleDecided: learns another learner\'s decision, never changes its own', () => {
-    const l = HandleDecided(cfg, initialLearner(2), { type: 'Decided', value: 'v2', source: 1, dest: 2 }).node;
+    const l = HandleDecided(cfg, initialLearner(2), { type: 'Decided', value: 'v2', source: 1, dest: 2 })!.node;
     expect(l).toEqual({ id: 2, tally: null, decided: 'v2' });
-    expect(HandleDecided(cfg, l, { type: 'Decided', value: 'v1', source: 1, dest: 2 }).node.decided).toBe('v2');
+    expect(HandleDecided(cfg, l, { type: 'Decided', value: 'v1', source: 1, dest: 2 })!.node.decided).toBe('v2');
   });
 
   it('Restart: an acceptor comes back with its promise and accepted value', () => {
