@@ -78,7 +78,7 @@ export class LineProcess {
         throw this.ended;
       }
       const left = deadline - performance.now();
-      if (left <= 0) throw new ProcessTimeoutError(`no reply within ${Math.round(timeoutMs / 1000)} s`);
+      if (left <= 0) throw new ProcessTimeoutError(`no reply within ${timeoutMs < 10_000 ? (timeoutMs / 1000).toFixed(timeoutMs % 1000 === 0 ? 0 : 1) : Math.round(timeoutMs / 1000)} s`);
       Atomics.wait(this.counter, 0, seen, left);
     }
   }
