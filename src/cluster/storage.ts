@@ -1,0 +1,162 @@
+// A node's stable storage in a real cluster: an embedded SQLite database (better-sqlite3), in WAL
+// mode with synchronous commits, so that a step's writes are on disk before its messages leave
+// (src/host/host.ts syncs, then sends). What the host stores is the protocol's stable part of a
+// node (SystemDefinition.stable: Raft's currentTerm, votedFor and log); each of its fields is a
+// row, and a field that is a list (a log) is a row per entry, so that a step which appends one
+// entry writes one row, not the whole log. One step's rows are one transaction.
+//
+// The database names the cluster, the protocol and the node it belongs to: opened for another,
+// it is refused; found corrupt, it is left as it is and the node does not start.
+
+import Database from 'better-sqlite3';
+import { existsSync } from 'node:fs';
+import { UserError } from '../core/errors.ts';
+import type { Storage } from '../host/types.ts';
+
+/** Whose database this is: it is refused for any other. */
+export interface StorageIdentity {
+  readonly cluster: string;
+  readonly protocol: string;
+  readonly node: string;
+}
+
+const FORMAT = '1';
+
+const SCHEMA = `
+  CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+  CREATE TABLE IF NOT EXISTS fields (name TEXT PRIMARY KEY, value TEXT NOT NULL);
+  CREATE TABLE IF NOT EXISTS entries (field TEXT NOT NULL, idx INTEGER NOT NULL, value TEXT NOT NULL, PRIMARY KEY (field, idx));
+`;
+
+/** A list field as last written: the entries themselves (reducers share unchanged ones), to find where a new list departs. */
+type Written = { readonly kind: 'value'; readonly json: string } | { readonly kind: 'list'; readonly entries: readonly unknown[] };
+
+export class SqliteStorage implements Storage {
+  private readonly db: Database.Database;
+  private readonly written = new Map<string, Written>();
+  private readonly putField: Database.Statement;
+  private readonly deleteField: Database.Statement;
+  private readonly putEntry: Database.Statement;
+  private readonly truncate: Database.Statement;
+  private readonly transaction: (value: Record<string, unknown>) => void;
+
+  /** Open (or create) the database of `identity` at `file`. */
+  static open(file: string, identity: StorageIdentity): SqliteStorage {
+    if (existsSync(file)) checkExisting(file, identity);
+    return new SqliteStorage(file, identity);
+  }
+
+  private constructor(
+    readonly file: string,
+    identity: StorageIdentity,
+  ) {
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    // In WAL mode, FULL syncs the log at every commit: a committed step survives a power loss, not only a crash.
+    this.db.pragma('synchronous = FULL');
+    this.db.exec(SCHEMA);
+    const meta = this.db.prepare('INSERT OR IGNORE INTO meta (key, value) VALUES (?, ?)');
+    this.db.transaction(() => {
+      meta.run('format', FORMAT);
+      meta.run('cluster', identity.cluster);
+      meta.run('protocol', identity.protocol);
+      meta.run('node', identity.node);
+    })();
+    this.putField = this.db.prepare('INSERT INTO fields (name, value) VALUES (?, ?) ON CONFLICT (name) DO UPDATE SET value = excluded.value');
+    this.deleteField = this.db.prepare('DELETE FROM fields WHERE name = ?');
+    this.putEntry = this.db.prepare('INSERT INTO entries (field, idx, value) VALUES (?, ?, ?) ON CONFLICT (field, idx) DO UPDATE SET value = excluded.value');
+    this.truncate = this.db.prepare('DELETE FROM entries WHERE field = ? AND idx >= ?');
+    this.transaction = this.db.transaction((value: Record<string, unknown>) => this.writeFields(value));
+    this.remember(this.readAll());
+  }
+
+  read(): unknown {
+    return this.readAll();
+  }
+
+  writeAndSync(value: unknown): void {
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) {
+      throw new Error(`stable storage holds an object of fields, not ${JSON.stringify(value)}`);
+    }
+    this.transaction(value as Record<string, unknown>);
+  }
+
+  close(): void {
+    this.db.close();
+  }
+
+  private writeFields(value: Record<string, unknown>): void {
+    for (const [name, was] of this.written) {
+      if (name in value) continue;
+      if (was.kind === 'list') this.truncate.run(name, 0);
+      this.deleteField.run(name);
+      this.written.delete(name);
+    }
+    for (const [name, v] of Object.entries(value)) {
+      const was = this.written.get(name);
+      if (Array.isArray(v)) {
+        // A list: rewrite it from the first entry that is not the one written (a log that was truncated, or grew).
+        const old = was?.kind === 'list' ? was.entries : [];
+        let from = 0;
+        while (from < old.length && from < v.length && old[from] === v[from]) from++;
+        if (was?.kind !== 'list') this.putField.run(name, '[]');
+        if (from < old.length) this.truncate.run(name, from);
+        for (let i = from; i < v.length; i++) this.putEntry.run(name, i, JSON.stringify(v[i]));
+        this.written.set(name, { kind: 'list', entries: v });
+      } else {
+        const json = JSON.stringify(v === undefined ? null : v);
+        if (was?.kind === 'list') this.truncate.run(name, 0);
+        if (was?.kind !== 'value' || was.json !== json) this.putField.run(name, json);
+        this.written.set(name, { kind: 'value', json });
+      }
+    }
+  }
+
+  private readAll(): Record<string, unknown> | undefined {
+    const fields = this.db.prepare('SELECT name, value FROM fields ORDER BY name').all() as { name: string; value: string }[];
+    if (fields.length === 0) return undefined;
+    const out: Record<string, unknown> = {};
+    for (const f of fields) out[f.name] = JSON.parse(f.value);
+    const entries = this.db.prepare('SELECT field, idx, value FROM entries ORDER BY field, idx').all() as { field: string; idx: number; value: string }[];
+    for (const e of entries) {
+      const list = out[e.field];
+      if (!Array.isArray(list) || list.length !== e.idx) throw new UserError(`${this.file}: entry ${e.idx} of ${e.field} is out of place: the database is damaged; move it aside to start this node afresh`);
+      list.push(JSON.parse(e.value));
+    }
+    return out;
+  }
+
+  private remember(value: Record<string, unknown> | undefined): void {
+    this.written.clear();
+    for (const [name, v] of Object.entries(value ?? {})) {
+      this.written.set(name, Array.isArray(v) ? { kind: 'list', entries: v } : { kind: 'value', json: JSON.stringify(v) });
+    }
+  }
+}
+
+/** An existing database, read only: intact, of this format, and this node's. Nothing is written to a file that fails. */
+function checkExisting(file: string, identity: StorageIdentity): void {
+  let db: Database.Database | undefined;
+  try {
+    db = new Database(file, { readonly: true, fileMustExist: true });
+    const check = db.pragma('quick_check', { simple: true });
+    if (check !== 'ok') {
+      const problems = String(check).split('\n').filter((l) => !l.startsWith('***'));
+      throw new UserError(`${file}: the database is corrupt (${problems[0]}${problems.length > 1 ? `, and ${problems.length - 1} more problems` : ''}); it is left as it is: move it aside to start this node afresh`);
+    }
+    const hasMeta = db.prepare("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'meta'").get() !== undefined;
+    if (!hasMeta) throw new UserError(`${file}: not a consensus-lab node's database (no meta table); it is left as it is: choose another --data directory`);
+    const meta = new Map((db.prepare('SELECT key, value FROM meta').all() as { key: string; value: string }[]).map((r) => [r.key, r.value]));
+    if (meta.get('format') !== FORMAT) throw new UserError(`${file}: a database of format ${meta.get('format') ?? 'unknown'}, this is format ${FORMAT}; it is left as it is`);
+    for (const key of ['cluster', 'protocol', 'node'] as const) {
+      if (meta.get(key) !== identity[key]) {
+        throw new UserError(`${file}: the database of ${key} ${JSON.stringify(meta.get(key))}, not ${JSON.stringify(identity[key])}; it is left as it is: start this node with its own --data directory`);
+      }
+    }
+  } catch (e) {
+    if (e instanceof UserError) throw e;
+    throw new UserError(`${file}: the database cannot be read (${(e as Error).message.split('\n')[0]}); it is left as it is: move it aside to start this node afresh`);
+  } finally {
+    db?.close();
+  }
+}
