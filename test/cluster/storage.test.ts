@@ -62,7 +62,8 @@ describe('SqliteStorage', () => {
         }
         storage.close();
         const again = SqliteStorage.open(file, me);
-        expect(again.read() ?? { currentTerm: 0, votedFor: null, log: [] }).toEqual(JSON.parse(JSON.stringify(state)));
+        const last: unknown = again.read() ?? { currentTerm: 0, votedFor: null, log: [] };
+        expect(last).toEqual(JSON.parse(JSON.stringify(state)));
         again.close();
       }),
       { numRuns: 60 },
