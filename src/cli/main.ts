@@ -5,6 +5,7 @@
 import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
 import { EXIT_USAGE, UserError } from '../core/errors.ts';
+import { clusterCommand } from './commands/cluster.ts';
 import { conformCommand } from './commands/conform.ts';
 import { driverCommand } from './commands/driver.ts';
 import { exploreCommand } from './commands/explore.ts';
@@ -42,6 +43,12 @@ usage:
                                                      (docs/driver.md): what the spec answers, for implementers
   consensus-lab gate [protocol...]                   all of it, for CI (--junit FILE for JUnit XML; the simulator
                                                      runs 5 seeds of each scenario, --seeds N or --full 200)
+  consensus-lab cluster start <protocol> [--nodes N] [--data DIR] [--port P]
+                                                     the protocol as real processes on this machine (TCP, SQLite,
+                                                     the key-value API over HTTP on ports P, P+1, ...); returns
+                                                     when a leader serves (DIR: out/cluster, P: 7001)
+  consensus-lab cluster status|stop [--data DIR]     each node's role, term, commit and applied index | stop all
+  consensus-lab cluster logs NODE [--data DIR]       a node's output, and where its event log is
   consensus-lab lincheck <history> --model M         is a Jepsen history linearizable? (M: register or kv; --html FILE)
 
 options: --json (one JSON object on stdout), --quiet (no progress), --workers N, --timeout S,
@@ -110,6 +117,7 @@ const COMMANDS: Record<string, Command> = {
     },
     run: gateCommand,
   },
+  cluster: { options: { nodes: { type: 'string' }, data: { type: 'string' }, port: { type: 'string' } }, run: clusterCommand },
   lincheck: { options: { model: { type: 'string' }, html: { type: 'string' }, timeout: { type: 'string' } }, run: lincheckCommand },
 };
 

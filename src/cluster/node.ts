@@ -1,0 +1,164 @@
+// One node of a real cluster, as an operating-system process (`consensus-lab cluster node`): the
+// simulator's host (src/host/host.ts) with real parts behind its HostEnvironment: timers from the
+// real clock, TCP to the other nodes (transport.ts), SQLite for stable storage (storage.ts), the
+// event log appended to a file, and the key-value API over HTTP (http.ts) as its clients.
+
+import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { NodeHost } from '../host/host.ts';
+import type { HostEnvironment, NodeId, SystemDefinition, Wire } from '../host/types.ts';
+import { UserError } from '../core/errors.ts';
+import { systemNamed } from '../systems.ts';
+import { keysOf, nodeDir, readClusterConfig } from './config.ts';
+import type { ClusterConfig } from './config.ts';
+import { KvHttpServer } from './http.ts';
+import { SqliteStorage } from './storage.ts';
+import { TcpTransport } from './transport.ts';
+
+export const EVENTS_FILE = 'events.ndjson';
+export const DATABASE_FILE = 'node.db';
+export const PID_FILE = 'pid';
+
+/** The real environment of one node: what the simulator fakes. */
+class RealEnvironment<M> implements HostEnvironment<M> {
+  private readonly timers = new Map<string, NodeJS.Timeout>();
+  private lines = 0;
+  private readonly started = Date.now();
+  host: NodeHost<unknown, M, unknown> | undefined;
+
+  constructor(
+    private readonly id: NodeId,
+    private readonly storageOf: SqliteStorage,
+    private readonly transport: TcpTransport,
+    private readonly http: KvHttpServer,
+    private readonly events: number,
+  ) {}
+
+  now(): number {
+    return Date.now() - this.started;
+  }
+
+  random(): number {
+    return Math.random();
+  }
+
+  setTimer(_node: NodeId, name: string, delayMs: number): void {
+    this.cancelTimer(_node, name);
+    this.timers.set(
+      name,
+      setTimeout(() => {
+        this.timers.delete(name);
+        this.host?.fireTimer(name);
+      }, delayMs),
+    );
+  }
+
+  cancelTimer(_node: NodeId, name: string): void {
+    const t = this.timers.get(name);
+    if (t !== undefined) clearTimeout(t);
+    this.timers.delete(name);
+  }
+
+  send(_from: NodeId, to: NodeId, wire: Wire<M>): void {
+    if (wire.type === 'ClientReply') this.http.reply(wire);
+    else this.transport.send(to, wire);
+  }
+
+  storage(): SqliteStorage {
+    return this.storageOf;
+  }
+
+  record(event: object): void {
+    // Wall-clock milliseconds, so that the nodes' logs of one run can be merged in one order.
+    writeSync(this.events, `${JSON.stringify({ n: ++this.lines, t: Date.now(), ...event })}\n`);
+  }
+
+  applied(): void {}
+
+  stepped(): void {}
+
+  clearTimers(): void {
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
+  }
+}
+
+/** Start node `id` of the cluster in `dir`; resolves once it serves, and returns how to stop it. */
+export async function runNode(dir: string, id: NodeId): Promise<{ stop(): Promise<void> }> {
+  const config = readClusterConfig(dir);
+  const me = config.nodes.find((n) => n.id === id);
+  if (me === undefined) throw new UserError(`${dir}: the cluster has no node ${id}: its nodes are ${config.nodes.map((n) => n.id).join(', ')}`);
+  const system = systemNamed(config.protocol);
+  // eslint-disable-next-line @typescript-eslint/no-explicit-any
+  const def: SystemDefinition<any, any, any> = system.create({ nodes: config.nodes.length, timing: config.timing });
+  if (!def.servers.includes(id)) throw new UserError(`${dir}: ${config.protocol}'s servers are ${def.servers.join(', ')}, not ${id}`);
+  const own = nodeDir(dir, id);
+  mkdirSync(own, { recursive: true });
+  const storage = SqliteStorage.open(join(own, DATABASE_FILE), { cluster: config.cluster, protocol: config.protocol, node: id });
+  let host: NodeHost<unknown, unknown, unknown> | undefined;
+  const transport = new TcpTransport({
+    cluster: config.cluster,
+    self: id,
+    host: config.host,
+    port: me.peerPort,
+    peers: config.nodes.map((n) => ({ id: n.id, host: config.host, port: n.peerPort })),
+    keys: keysOf(config, id),
+    onFrame: (_from, body) => host?.deliver(body as Wire<unknown>),
+  });
+  const http = new KvHttpServer(config, id, {
+    deliver: (wire) => host?.deliver(wire),
+    status: () => statusOf(config, id, def, host, transport),
+  });
+  try {
+    await transport.listen();
+    await http.listen(config.host, me.httpPort);
+  } catch (e) {
+    await transport.close();
+    await http.close();
+    storage.close();
+    throw e;
+  }
+  const events = openSync(join(own, EVENTS_FILE), 'a');
+  const env = new RealEnvironment<unknown>(id, storage, transport, http, events);
+  host = new NodeHost(def, id, env);
+  env.host = host;
+  host.start();
+  writeFileSync(join(own, PID_FILE), `${process.pid}\n`);
+  return {
+    async stop() {
+      env.clearTimers();
+      await http.close();
+      await transport.close();
+      storage.close();
+      closeSync(events);
+    },
+  };
+}
+
+function statusOf(
+  config: ClusterConfig,
+  id: NodeId,
+  def: SystemDefinition<unknown, unknown, unknown>,
+  host: NodeHost<unknown, unknown, unknown> | undefined,
+  transport: TcpTransport,
+): Record<string, unknown> {
+  const node = host?.node;
+  const leading = node === undefined ? undefined : def.leading(node);
+  return {
+    id,
+    protocol: config.protocol,
+    cluster: config.cluster,
+    pid: process.pid,
+    role: leading !== undefined ? 'leader' : 'follower',
+    leading: leading ?? null,
+    committed: node === undefined ? 0 : def.committed(node).length,
+    applied: host?.kv.applied ?? 0,
+    state: node === undefined ? {} : summarise(def.logState(node)),
+    transport: transport.counts,
+  };
+}
+
+/** The logged state with lists shortened to their lengths: a status line, not a dump. */
+function summarise(state: Readonly<Record<string, unknown>>): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(state).map(([k, v]) => [k, Array.isArray(v) ? { length: v.length } : v]));
+}
