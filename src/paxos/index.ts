@@ -58,6 +58,9 @@ export const paxos = defineProtocol<PaxosCluster, PaxosAction>({
   mutants: PAXOS_MUTANTS,
   mutantsModule: 'MutantsPaxos.tla',
   traceValidator: paxosTraceValidator,
+  // Stale messages in flight (MaxInFlight above |Acceptor|): promises and votes of an earlier
+  // ballot, requests below an acceptor's promise, which the conformance model never has.
+  graphModels: ['stale'],
   targets: [
     {
       name: 'chosen-in-later-ballot',
