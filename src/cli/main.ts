@@ -48,7 +48,8 @@ usage:
                                                      the key-value API over HTTP on ports P, P+1, ...); returns
                                                      when a leader serves (DIR: out/cluster, P: 7001)
   consensus-lab cluster status|stop [--data DIR]     each node's role, term, commit and applied index | stop all
-  consensus-lab cluster logs NODE [--data DIR]       a node's output, and where its event log is
+  consensus-lab cluster restart|logs NODE [--data DIR]
+                                                     start a stopped or killed node again | its output
   consensus-lab lincheck <history> --model M         is a Jepsen history linearizable? (M: register or kv; --html FILE)
 
 options: --json (one JSON object on stdout), --quiet (no progress), --workers N, --timeout S,

@@ -8,7 +8,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { processAlive as alive } from '../../src/cli/commands/cluster.ts';
+import { processAlive as alive } from '../../src/cluster/control.ts';
 import { cli, expectOneLineError } from '../support/cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'cluster-test-'));
@@ -73,10 +73,26 @@ describe('cluster', () => {
     expect(newLeader?.id).not.toBe(leader);
     expect(newLeader?.leading).toBeGreaterThan(1);
 
-    const pids = ['s1', 's2', 's3'].filter((id) => id !== leader).map((id) => pidOf(data, id));
+    // The killed node comes back from its database and catches up with the others.
+    const restarted = cli(['cluster', 'restart', leader, '--data', data]);
+    expect(restarted.stdout).toMatch(new RegExp(`^node ${leader} is back \\(pid \\d+\\), recovered from its database`));
+    expectOneLineError(cli(['cluster', 'restart', leader, '--data', data]), new RegExp(`node ${leader} is running`));
+    const applied = async () => {
+      const s = JSON.parse(cli(['cluster', 'status', '--data', data, '--json']).stdout) as { nodes: { applied?: number }[] };
+      return s.nodes.map((n) => n.applied ?? -1);
+    };
+    let caughtUp = await applied();
+    for (let k = 0; k < 50 && new Set(caughtUp).size > 1; k++) {
+      await new Promise((r) => setTimeout(r, 200));
+      caughtUp = await applied();
+    }
+    expect(new Set(caughtUp).size, `applied ${caughtUp.join(', ')}`).toBe(1);
+    expect(caughtUp[0]).toBeGreaterThanOrEqual(acknowledged.length + 3);
+
+    const pids = ['s1', 's2', 's3'].map((id) => pidOf(data, id));
     const stopped = cli(['cluster', 'stop', '--data', data]);
     expect(stopped.code).toBe(0);
-    expect(stopped.stdout).toMatch(/^stopped s\d, s\d;/);
+    expect(stopped.stdout).toMatch(/^stopped s1, s2, s3;/);
     for (const pid of [leaderPid, ...pids]) expect(alive(pid)).toBe(false);
     expect(execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' })).not.toContain(`cluster node s1 --data ${data}`);
   }, 90_000);
