@@ -3,6 +3,11 @@
 // TLA+ spec's actions. The explorer walks it, and the conformance suite compares its graph with
 // TLC's.
 //
+// It drives the replicas and the clients only through the reducers' entry points (PBFT_REDUCER:
+// step and clientStep), as the simulator's host does, so that what is checked is what runs. It
+// offers every event of PBFT.tla's Next whose messages the network holds, and leaves every
+// enabling condition on a replica's state to the reducer; MCPBFT's bounds are its own.
+//
 // The Byzantine replicas have no state: every message they could send is always available
 // (PBFT.tla, "The Byzantine replicas"), so they appear here as the sets of messages a correct
 // replica may receive from them, computed from the state.
@@ -10,20 +15,10 @@
 import { KeyedSet, subsets } from '../core/keyed-set.ts';
 import type { Step } from '../explore/model.ts';
 import {
-  ClientAccept,
-  ClientRequest,
-  PrePrepare,
-  ReceiveCommits,
-  ReceiveNewView,
-  ReceivePrePrepare,
-  ReceivePrepares,
-  ReceiveViewChanges,
-  Timeout,
+  PBFT_REDUCER,
   certificateKey,
   commitKey,
   commitMsg,
-  initialClients,
-  initialReplica,
   messageKey,
   newViewMsg,
   prePrepareKey,
@@ -94,7 +89,7 @@ export type PbftAction =
   | { readonly name: 'ReceiveNewView'; readonly i: ReplicaId; readonly j: ReplicaId; readonly m: NewViewMessage };
 
 export function initialCluster(cfg: PbftClusterConfig): PbftCluster {
-  return { replicas: cfg.correct.map(initialReplica), clients: initialClients(), messages: KeyedSet.empty() };
+  return { replicas: cfg.correct.map(PBFT_REDUCER.initialReplica), clients: PBFT_REDUCER.initialClients(), messages: KeyedSet.empty() };
 }
 
 // ---- keys -------------------------------------------------------------------------------------
@@ -253,14 +248,14 @@ export function newViewsFrom(cfg: PbftClusterConfig, c: PbftCluster, j: ReplicaI
   return out;
 }
 
-/** The sets of 2f view changes from other replicas that correct replica `r` could receive as a new primary. */
+/**
+ * The sets of 2f view changes for one view, from distinct replicas other than `r`, that correct
+ * replica `r` could receive. Whether it may act on one (it is the view's primary, the view is
+ * later than its own or the one it is moving to) is the reducer's to say.
+ */
 export function viewChangeQuorums(cfg: PbftClusterConfig, c: PbftCluster, r: Replica): ViewChangeMessage[][] {
   const out: ViewChangeMessage[][] = [];
-  for (const v of viewChangeViews(c)) {
-    if (v === 0 || primary(cfg, v) !== r.id) continue;
-    if (!(v > r.view || (v === r.view && r.status === 'ViewChange'))) continue;
-    out.push(...viewChangeSets(cfg, c, v, 2 * cfg.f, r.id));
-  }
+  for (const v of viewChangeViews(c)) out.push(...viewChangeSets(cfg, c, v, 2 * cfg.f, r.id));
   return out;
 }
 
@@ -282,14 +277,16 @@ function apply(c: PbftCluster, index: number, t: Transition): PbftCluster {
 export function successors(cfg: PbftClusterConfig, c: PbftCluster): Step<PbftCluster, PbftAction>[] {
   const out: Step<PbftCluster, PbftAction>[] = [];
   const { bounds } = cfg;
+  const { step, clientStep } = PBFT_REDUCER;
 
   for (const r of cfg.requests) {
-    const clients = ClientRequest(c.clients, r);
+    const clients = clientStep(cfg, c.clients, { type: 'ClientRequest', request: r });
     if (clients) out.push({ action: { name: 'ClientRequest', r }, next: { ...c, clients } });
   }
   c.replicas.forEach((replica, index) => {
+    // r \in requests: a request reaches the primary once a client issued it.
     for (const r of c.clients.requests) {
-      const t = PrePrepare(cfg, replica, r);
+      const t = step(cfg, replica, { type: 'PrePrepare', request: r });
       if (t) out.push({ action: { name: 'PrePrepare', i: replica.id, r }, next: apply(c, index, t) });
     }
   });
@@ -298,49 +295,47 @@ export function successors(cfg: PbftClusterConfig, c: PbftCluster): Step<PbftClu
       for (const d of cfg.requests) {
         const m = prePrepareMsg(cfg, replica.view, n, d);
         if (!prePrepareAvailable(cfg, c, m)) continue;
-        const t = ReceivePrePrepare(cfg, replica, m);
+        const t = step(cfg, replica, { type: 'ReceivePrePrepare', message: m });
         if (t) out.push({ action: { name: 'ReceivePrePrepare', i: replica.id, n, d }, next: apply(c, index, t) });
       }
     }
   });
   c.replicas.forEach((replica, index) => {
     for (const m of prePrepares(replica)) {
-      if (m.view !== replica.view) continue;
-      const t = ReceivePrepares(cfg, replica, m, preparers(cfg, c, m));
+      const t = step(cfg, replica, { type: 'ReceivePrepares', prePrepare: m, prepares: preparers(cfg, c, m) });
       if (t) out.push({ action: { name: 'ReceivePrepares', i: replica.id, n: m.seq, m }, next: apply(c, index, t) });
     }
   });
   c.replicas.forEach((replica, index) => {
     for (const m of prePrepares(replica)) {
-      if (m.view !== replica.view) continue;
-      const t = ReceiveCommits(cfg, replica, m, committers(cfg, c, m));
+      const t = step(cfg, replica, { type: 'ReceiveCommits', prePrepare: m, commits: committers(cfg, c, m) });
       if (t) out.push({ action: { name: 'ReceiveCommits', i: replica.id, n: m.seq, m }, next: apply(c, index, t) });
     }
   });
-  for (const r of c.clients.requests) {
+  for (const r of cfg.requests) {
     for (let k = 1; k <= cfg.k; k++) {
-      const clients = ClientAccept(cfg, c.clients, r, k, repliers(cfg, c, r, k));
+      const clients = clientStep(cfg, c.clients, { type: 'ClientAccept', request: r, result: k, repliers: repliers(cfg, c, r, k) });
       if (clients) out.push({ action: { name: 'ClientAccept', r, k }, next: { ...c, clients } });
     }
   }
   c.replicas.forEach((replica, index) => {
     // MCTimeout
     if (!bounds.timers.includes(replica.id) || replica.view >= bounds.maxView) return;
-    const t = Timeout(cfg, replica);
+    const t = step(cfg, replica, { type: 'Timeout' });
     if (t) out.push({ action: { name: 'Timeout', i: replica.id }, next: apply(c, index, t) });
   });
   c.replicas.forEach((replica, index) => {
     for (const Q of viewChangeQuorums(cfg, c, replica)) {
-      const t = ReceiveViewChanges(cfg, replica, Q);
+      const t = step(cfg, replica, { type: 'ReceiveViewChanges', viewChanges: Q });
       if (t) out.push({ action: { name: 'ReceiveViewChanges', i: replica.id, Q }, next: apply(c, index, t) });
     }
   });
   const newViews = Array.from({ length: cfg.n }, (_, j) => newViewsFrom(cfg, c, j));
   c.replicas.forEach((replica, index) => {
     for (let j = 0; j < cfg.n; j++) {
-      if (j === replica.id) continue;
+      // j /= i is the reducer's: a NEW-VIEW's sender is its view's primary.
       for (const m of newViews[j]) {
-        const t = ReceiveNewView(cfg, replica, m);
+        const t = step(cfg, replica, { type: 'ReceiveNewView', message: m });
         if (t) out.push({ action: { name: 'ReceiveNewView', i: replica.id, j, m }, next: apply(c, index, t) });
       }
     }

@@ -4,10 +4,15 @@
 // own time, the network and the Byzantine replicas.
 //
 // One function per action of specs/pbft/PBFT.tla, with the same name, in the same order.
-// Each returns undefined where the action is not enabled.
+// Each returns undefined where the action is not enabled: every enabling condition of the
+// action that is about the replica's (or the clients') state or the event's content is checked
+// here, and only here. What the network holds (the messages a correct replica sent, the
+// Byzantine replicas' messages, the requests clients issued) and MCPBFT's bounds are the
+// driver's: the cluster model offers every event of PBFT.tla's Next whose messages exist, and
+// the reducer refuses those the spec does not enable (test/pbft/enabling.test.ts).
 
-import { match } from 'ts-pattern';
 import { KeyedSet } from '../core/keyed-set.ts';
+import { unreachable } from '../core/unreachable.ts';
 import { nextStatus } from './roles.ts';
 import type {
   AcceptedResult,
@@ -234,8 +239,10 @@ export function PrePrepare(cfg: PbftConfig, replica: Replica, r: RequestId): Tra
 
 /** PBFT.tla ReceivePrePrepare(i, n, d): a backup accepts one request per view and sequence number, and prepares it (4.2). */
 export function ReceivePrePrepare(cfg: PbftConfig, replica: Replica, m: PrePrepareMessage): Transition | undefined {
+  // Within the water marks (n \in SeqNum), from the view's primary (PrePrepareMsg's sender).
+  if (m.seq < 1 || m.seq > cfg.k || m.sender !== primary(cfg, m.view)) return undefined;
   if (primary(cfg, m.view) === replica.id || replica.status !== 'Normal' || replica.view !== m.view) return undefined;
-  if (!cfg.rules.mayAcceptPrePrepare(prePrepares(replica), m) || replica.log.has(messageKey(m))) return undefined;
+  if (!cfg.rules.mayAcceptPrePrepare(prePrepares(replica), m)) return undefined;
   const prepare = prepareMsg(m, replica.id);
   return { replica: { ...replica, log: withLog(replica, [m, prepare]) }, sent: [prepare] };
 }
@@ -283,6 +290,7 @@ export function ClientAccept(
   k: number,
   repliers: readonly ReplicaId[],
 ): Clients | undefined {
+  if (!clients.requests.includes(r) || k < 1 || k > cfg.k) return undefined;
   if (clients.accepted.some((a) => a.request === r)) return undefined;
   if (!cfg.rules.replyQuorum(new Set(repliers).size, cfg.f)) return undefined;
   const accepted: AcceptedResult[] = [...clients.accepted, { request: r, result: k }];
@@ -327,23 +335,49 @@ export function ReceiveNewView(cfg: PbftConfig, replica: Replica, m: NewViewMess
 
 // ---- the reducers ---------------------------------------------------------------------------------
 
+// The dispatchers are switches, not ts-pattern's match: they run at every step the explorer
+// takes, and a switch over the union is as exhaustive (the default is unreachable).
+
 /** The replica reducer: what `event` does to `replica`; undefined if it is not enabled. */
 export function step(cfg: PbftConfig, replica: Replica, event: ReplicaEvent): Transition | undefined {
-  return match(event)
-    .with({ type: 'PrePrepare' }, ({ request }) => PrePrepare(cfg, replica, request))
-    .with({ type: 'ReceivePrePrepare' }, ({ message }) => ReceivePrePrepare(cfg, replica, message))
-    .with({ type: 'ReceivePrepares' }, ({ prePrepare, prepares }) => ReceivePrepares(cfg, replica, prePrepare, prepares))
-    .with({ type: 'ReceiveCommits' }, ({ prePrepare, commits }) => ReceiveCommits(cfg, replica, prePrepare, commits))
-    .with({ type: 'Timeout' }, () => Timeout(cfg, replica))
-    .with({ type: 'ReceiveViewChanges' }, ({ viewChanges }) => ReceiveViewChanges(cfg, replica, viewChanges))
-    .with({ type: 'ReceiveNewView' }, ({ message }) => ReceiveNewView(cfg, replica, message))
-    .exhaustive();
+  switch (event.type) {
+    case 'PrePrepare':
+      return PrePrepare(cfg, replica, event.request);
+    case 'ReceivePrePrepare':
+      return ReceivePrePrepare(cfg, replica, event.message);
+    case 'ReceivePrepares':
+      return ReceivePrepares(cfg, replica, event.prePrepare, event.prepares);
+    case 'ReceiveCommits':
+      return ReceiveCommits(cfg, replica, event.prePrepare, event.commits);
+    case 'Timeout':
+      return Timeout(cfg, replica);
+    case 'ReceiveViewChanges':
+      return ReceiveViewChanges(cfg, replica, event.viewChanges);
+    case 'ReceiveNewView':
+      return ReceiveNewView(cfg, replica, event.message);
+    default:
+      return unreachable(event);
+  }
 }
 
-/** The client reducer. */
+/** The client reducer: what `event` does to the clients; undefined if it is not enabled. */
 export function clientStep(cfg: PbftConfig, clients: Clients, event: ClientEvent): Clients | undefined {
-  return match(event)
-    .with({ type: 'ClientRequest' }, ({ request }) => ClientRequest(clients, request))
-    .with({ type: 'ClientAccept' }, ({ request, result: k, repliers }) => ClientAccept(cfg, clients, request, k, repliers))
-    .exhaustive();
+  switch (event.type) {
+    case 'ClientRequest':
+      return ClientRequest(clients, event.request);
+    case 'ClientAccept':
+      return ClientAccept(cfg, clients, event.request, event.result, event.repliers);
+    default:
+      return unreachable(event);
+  }
 }
+
+/** What a driver (the cluster model, the node host) needs of PBFT: the initial states and the two reducers. */
+export interface PbftReducer {
+  initialReplica(id: ReplicaId): Replica;
+  initialClients(): Clients;
+  step(cfg: PbftConfig, replica: Replica, event: ReplicaEvent): Transition | undefined;
+  clientStep(cfg: PbftConfig, clients: Clients, event: ClientEvent): Clients | undefined;
+}
+
+export const PBFT_REDUCER: PbftReducer = { initialReplica, initialClients, step, clientStep };
