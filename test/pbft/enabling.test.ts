@@ -1,0 +1,322 @@
+// The reducer refuses exactly what PBFT.tla does not enable. `step` and `clientStep`
+// (src/pbft/node.ts) are the entry points of every driver (the cluster model, the simulator's
+// host), so they, not a driver, must return undefined for an event whose action's enabling
+// condition does not hold, and a transition for every one whose condition holds. Here the
+// conditions are written out again from the spec, quorums as numbers (2f, 2f + 1, f + 1), and
+// checked against the reducers over generated replica and client states of TypeOK's types (not
+// only the reachable ones: any driver may hand the reducer any of them), with generated events,
+// for f = 1 .. 3. A failure shrinks to the smallest state and event that tell them apart.
+//
+// What the network holds (the messages correct replicas sent, the Byzantine replicas' messages,
+// the requests clients issued) and MCPBFT's bounds (Timers, MaxView) are the driver's to check,
+// not the reducer's: an event stands for messages that arrived.
+//
+// This file is part of the mutation chain (vitest.mutation.config.ts): keep it fast.
+
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { KeyedSet } from '../../src/core/keyed-set.ts';
+import {
+  PBFT_REDUCER,
+  PBFT_RULES,
+  certificateKey,
+  clientStep,
+  commitMsg,
+  messageKey,
+  newViewMsg,
+  prePrepareMsg,
+  prepareMsg,
+  step,
+  viewChangeMsg,
+} from '../../src/pbft/node.ts';
+import type { PbftConfig } from '../../src/pbft/node.ts';
+import type {
+  Certificate,
+  ClientEvent,
+  Clients,
+  PbftMessage,
+  PrePrepareMessage,
+  Replica,
+  ReplicaEvent,
+  ViewChangeMessage,
+} from '../../src/pbft/types.ts';
+
+const NULL = 'Null';
+const REQUESTS = ['r1', 'r2'];
+const DIGESTS = [...REQUESTS, NULL];
+const MAX_VIEW = 3;
+
+const configOf = (f: number, k: number): PbftConfig => ({ n: 3 * f + 1, f, k, nullDigest: NULL, rules: PBFT_RULES });
+
+// ---- the spec's enabling conditions, written out again -------------------------------------------
+
+const primaryOf = (cfg: PbftConfig, v: number) => v % cfg.n;
+const prePreparesOf = (r: Replica) => r.log.items.filter((m): m is PrePrepareMessage => m.type === 'PrePrepare');
+const inLog = (r: Replica, m: PbftMessage) => r.log.items.some((x) => JSON.stringify(x) === JSON.stringify(m));
+const sameCert = (a: Certificate, b: Certificate) => a.view === b.view && a.seq === b.seq && a.digest === b.digest;
+/** Prepared(i, m): i's COMMIT for m is in its log. */
+const preparedAt = (r: Replica, m: Certificate) => inLog(r, commitMsg(m, r.id));
+const distinctCount = (xs: readonly number[]) => new Set(xs).size;
+/** The view condition of ViewChangeQuorums and ReceiveNewView: a later view, or the one i is moving to. */
+const laterOrMovingTo = (r: Replica, v: number) => v > r.view || (v === r.view && r.status === 'ViewChange');
+
+function enabled(cfg: PbftConfig, r: Replica, e: ReplicaEvent): boolean {
+  const { f, k } = cfg;
+  switch (e.type) {
+    case 'PrePrepare': {
+      const ofView = prePreparesOf(r).filter((m) => m.view === r.view);
+      const nextSeq = 1 + Math.max(0, ...ofView.map((m) => m.seq));
+      return r.status === 'Normal' && primaryOf(cfg, r.view) === r.id && ofView.every((m) => m.digest !== e.request) && nextSeq <= k;
+    }
+    case 'ReceivePrePrepare': {
+      const m = e.message;
+      return (
+        m.seq >= 1 &&
+        m.seq <= k &&
+        m.sender === primaryOf(cfg, m.view) &&
+        m.view === r.view &&
+        primaryOf(cfg, r.view) !== r.id &&
+        r.status === 'Normal' &&
+        prePreparesOf(r).every((pp) => !(pp.view === m.view && pp.seq === m.seq))
+      );
+    }
+    case 'ReceivePrepares': {
+      const m = e.prePrepare;
+      const preparers = e.prepares.filter((p) => sameCert(p, m) && p.sender !== primaryOf(cfg, m.view)).map((p) => p.sender);
+      return inLog(r, m) && m.view === r.view && r.status === 'Normal' && !preparedAt(r, m) && distinctCount(preparers) >= 2 * f;
+    }
+    case 'ReceiveCommits': {
+      const m = e.prePrepare;
+      const committers = e.commits.filter((c) => sameCert(c, m)).map((c) => c.sender);
+      const committed = r.committed.items.some((c) => sameCert(c, m));
+      return inLog(r, m) && m.view === r.view && r.status === 'Normal' && preparedAt(r, m) && !committed && distinctCount(committers) >= 2 * f + 1;
+    }
+    case 'Timeout':
+      return r.status === 'ViewChange' || primaryOf(cfg, r.view) !== r.id;
+    case 'ReceiveViewChanges': {
+      const Q = e.viewChanges;
+      if (Q.length !== 2 * f) return false;
+      const v = Q[0].view;
+      return (
+        Q.every((m) => m.view === v && primaryOf(cfg, m.view) === r.id && m.sender !== r.id) &&
+        distinctCount(Q.map((m) => m.sender)) === 2 * f &&
+        laterOrMovingTo(r, v)
+      );
+    }
+    case 'ReceiveNewView':
+      return e.message.sender !== r.id && laterOrMovingTo(r, e.message.view);
+  }
+}
+
+function clientEnabled(cfg: PbftConfig, c: Clients, e: ClientEvent): boolean {
+  switch (e.type) {
+    case 'ClientRequest':
+      return !c.requests.includes(e.request);
+    case 'ClientAccept':
+      return (
+        c.requests.includes(e.request) &&
+        e.result >= 1 &&
+        e.result <= cfg.k &&
+        c.accepted.every((a) => a.request !== e.request) &&
+        distinctCount(e.repliers) >= cfg.f + 1
+      );
+  }
+}
+
+// ---- generated states and events ------------------------------------------------------------------
+
+// Every choice is a small number mapped into the model's ranges once f and K are chosen, and
+// nothing depends on an earlier choice, so that a failure shrinks all of it.
+type Raw<T> = (cfg: PbftConfig) => T;
+const choice = fc.nat({ max: 15 });
+const at = <T,>(xs: readonly T[], n: number): T => xs[n % xs.length];
+const replicaId = choice.map((n): Raw<number> => (cfg) => n % cfg.n);
+const viewNo = fc.nat({ max: MAX_VIEW });
+/** Sequence numbers 0 .. K + 1: the two outside the water marks included. */
+const seqNo = fc.nat({ max: 4 }).map((n): Raw<number> => (cfg) => n % (cfg.k + 2));
+const digest = fc.constantFrom(...DIGESTS);
+const cert = fc.record({ view: viewNo, seq: seqNo, digest }).map((c): Raw<Certificate> => (cfg) => ({ view: c.view, seq: c.seq(cfg), digest: c.digest }));
+const list = <T,>(xs: fc.Arbitrary<Raw<T>>, maxLength: number) => fc.array(xs, { maxLength }).map((ys): Raw<T[]> => (cfg) => ys.map((y) => y(cfg)));
+const prePrepare = cert.map((c): Raw<PrePrepareMessage> => (cfg) => {
+  const { view, seq, digest: d } = c(cfg);
+  return prePrepareMsg(cfg, view, seq, d);
+});
+/** A pre-prepare with any sender, mostly its view's primary. */
+const anyPrePrepare = fc.record({ m: prePrepare, forged: fc.boolean(), sender: replicaId }).map(
+  (x): Raw<PrePrepareMessage> => (cfg) => (x.forged ? { ...x.m(cfg), sender: x.sender(cfg) } : x.m(cfg)),
+);
+const viewChange = fc.record({ view: viewNo, prepared: list(cert, 2), sender: replicaId }).map(
+  (x): Raw<ViewChangeMessage> => (cfg) => viewChangeMsg(x.view, x.prepared(cfg), x.sender(cfg)),
+);
+
+const likely = fc.nat({ max: 3 }).map((n) => n > 0);
+
+/** A replica's state, of TypeOK's types: a log of pre-prepares, its own prepares, commits and view changes. */
+const replica = fc
+  .record({
+    id: replicaId,
+    view: viewNo,
+    status: fc.oneof({ arbitrary: fc.constant('Normal' as const), weight: 3 }, { arbitrary: fc.constant('ViewChange' as const), weight: 1 }),
+    // Pre-prepares, most of them of the replica's view; each with its PREPARE, some prepared.
+    prePrepares: fc.array(fc.record({ m: prePrepare, ofView: likely, prepared: fc.boolean() }), { maxLength: 4 }),
+    prepared: list(cert, 2),
+    committed: list(cert, 2),
+    viewChanges: list(fc.record({ view: viewNo, prepared: list(cert, 2) }).map((x) => (cfg: PbftConfig) => ({ view: x.view, prepared: x.prepared(cfg) })), 1),
+    executed: fc.array(digest, { maxLength: 3 }),
+  })
+  .map(
+    (x): Raw<Replica> =>
+      (cfg) => {
+        const id = x.id(cfg);
+        const prePrepares = x.prePrepares.map((p) => {
+          const m = p.m(cfg);
+          return { m: p.ofView ? prePrepareMsg(cfg, x.view, m.seq, m.digest) : m, prepared: p.prepared };
+        });
+        const prepared = [...prePrepares.filter((p) => p.prepared).map((p) => p.m), ...x.prepared(cfg)];
+        const log: PbftMessage[] = [
+          ...prePrepares.map((p) => p.m),
+          ...prePrepares.map((p) => prepareMsg(p.m, id)),
+          ...prepared.map((c) => commitMsg(c, id)),
+          ...x.viewChanges(cfg).map((vc) => viewChangeMsg(vc.view, vc.prepared, id)),
+        ];
+        // Committed-local: some of the prepared certificates, and any.
+        const committed = [...prepared.slice(0, x.committed.length % 2), ...x.committed(cfg)];
+        return {
+          id,
+          view: x.view,
+          status: x.status,
+          log: KeyedSet.of(log, messageKey),
+          committed: KeyedSet.of(committed, certificateKey),
+          executed: x.executed.slice(0, cfg.k),
+        };
+      },
+  );
+
+/** Senders for a quorum: a run of consecutive replicas around the quorum sizes, perhaps one twice. */
+const senders = fc
+  .record({ count: fc.nat({ max: 10 }), start: choice, twice: fc.boolean() })
+  .map((x) => (cfg: PbftConfig): number[] => {
+    const ids = Array.from({ length: Math.min(x.count, cfg.n) }, (_, i) => (x.start + i) % cfg.n);
+    return x.twice && ids.length > 0 ? [...ids, ids[0]] : ids;
+  });
+
+/** An event for replica r: its messages taken from r's log where the action needs that, or made up. */
+const replicaEvent = fc.oneof(
+  fc.record({ type: fc.constant('PrePrepare' as const), request: fc.constantFrom(...REQUESTS) }).map((e) => (_cfg: PbftConfig, _r: Replica): ReplicaEvent => e),
+  anyPrePrepare.map((m) => (cfg: PbftConfig, r: Replica): ReplicaEvent => ({ type: 'ReceivePrePrepare', message: { ...m(cfg), view: r.view, sender: primaryOf(cfg, r.view) } })),
+  anyPrePrepare.map((m) => (cfg: PbftConfig): ReplicaEvent => ({ type: 'ReceivePrePrepare', message: m(cfg) })),
+  ...(['ReceivePrepares', 'ReceiveCommits'] as const).map((type) =>
+    fc
+      .record({ pick: choice, fromLog: likely, other: prePrepare, senders, mismatched: fc.option(cert, { nil: undefined }) })
+      .map((x) => (cfg: PbftConfig, r: Replica): ReplicaEvent => {
+        const own = prePreparesOf(r);
+        const m = x.fromLog && own.length > 0 ? at(own, x.pick) : x.other(cfg);
+        const certs = (i: number) => (x.mismatched !== undefined && i === 0 ? x.mismatched(cfg) : m);
+        const ids = x.senders(cfg);
+        return type === 'ReceivePrepares'
+          ? { type, prePrepare: m, prepares: ids.map((s, i) => prepareMsg(certs(i), s)) }
+          : { type, prePrepare: m, commits: ids.map((s, i) => commitMsg(certs(i), s)) };
+      }),
+  ),
+  fc.constant((_cfg: PbftConfig, _r: Replica): ReplicaEvent => ({ type: 'Timeout' })),
+  // 2f view changes for a view the replica is primary of, or for any view.
+  fc
+    .record({ view: viewNo, ownView: fc.boolean(), distinct: fc.boolean(), senders, prepared: list(cert, 2), extra: list(viewChange, 2), size: fc.integer({ min: -1, max: 1 }) })
+    .map((x) => (cfg: PbftConfig, r: Replica): ReplicaEvent => {
+      // The next view the replica is the primary of, or any.
+      let v = x.view;
+      if (x.ownView) for (v = Math.max(1, r.view); primaryOf(cfg, v) !== r.id; v++);
+      const others = Array.from({ length: cfg.n - 1 }, (_, j) => (r.id + 1 + j) % cfg.n);
+      const ids = x.distinct ? others.slice(0, 2 * cfg.f + x.size) : x.senders(cfg).slice(0, 2 * cfg.f + x.size);
+      const Q = [...ids.map((s) => viewChangeMsg(v, x.prepared(cfg), s)), ...x.extra(cfg).slice(0, x.size < 0 ? 1 : 0)];
+      return { type: 'ReceiveViewChanges', viewChanges: Q };
+    }),
+  fc
+    .record({ view: viewNo, nextView: fc.boolean(), viewChanges: list(viewChange, 3) })
+    .map((x) => (cfg: PbftConfig, r: Replica): ReplicaEvent => {
+      const v = x.nextView ? r.view + x.view % 2 : x.view;
+      return { type: 'ReceiveNewView', message: newViewMsg(cfg, v, x.viewChanges(cfg)) };
+    }),
+);
+
+const clients = fc
+  .record({ requests: fc.subarray(REQUESTS), accepted: fc.array(fc.record({ request: fc.constantFrom(...REQUESTS), result: fc.nat({ max: 3 }) }), { maxLength: 2 }) })
+  .map((x): Clients => ({
+    requests: x.requests,
+    accepted: [...new Map(x.accepted.map((a) => [a.request, a])).values()].sort((a, b) => (a.request < b.request ? -1 : 1)),
+  }));
+const clientEvent = fc.oneof(
+  fc.record({ type: fc.constant('ClientRequest' as const), request: fc.constantFrom(...REQUESTS) }).map((e) => (_cfg: PbftConfig): ClientEvent => e),
+  fc
+    .record({ request: fc.constantFrom(...REQUESTS), result: fc.nat({ max: 4 }), repliers: senders })
+    .map((x) => (cfg: PbftConfig): ClientEvent => ({ type: 'ClientAccept', request: x.request, result: x.result, repliers: x.repliers(cfg) })),
+);
+
+const model = fc.record({ f: fc.integer({ min: 1, max: 3 }), k: fc.integer({ min: 1, max: 3 }) }).map(({ f, k }) => configOf(f, k));
+
+const show = (x: unknown) => JSON.stringify(x, (_key, v: unknown) => (v instanceof KeyedSet ? v.items : v));
+
+describe('PBFT reducer: enabling conditions', () => {
+  it('step takes exactly the events whose action PBFT.tla enables, for f = 1 .. 3', () => {
+    const seen = new Map<string, [number, number]>();
+    fc.assert(
+      fc.property(model, replica, replicaEvent, (cfg, rawReplica, rawEvent) => {
+        const r = rawReplica(cfg);
+        const e = rawEvent(cfg, r);
+        const expected = enabled(cfg, r, e);
+        const t = step(cfg, r, e);
+        const counts = seen.get(e.type) ?? [0, 0];
+        counts[expected ? 1 : 0]++;
+        seen.set(e.type, counts);
+        expect(t !== undefined, `${show(e)} on ${show(r)} with f = ${cfg.f}, K = ${cfg.k}`).toBe(expected);
+        if (t !== undefined) expect(t.replica.id).toBe(r.id);
+      }),
+      { numRuns: 6000 },
+    );
+    // Every action was seen both refused and taken.
+    for (const type of ['PrePrepare', 'ReceivePrePrepare', 'ReceivePrepares', 'ReceiveCommits', 'Timeout', 'ReceiveViewChanges', 'ReceiveNewView']) {
+      const [refused, taken] = seen.get(type) ?? [0, 0];
+      expect([type, refused > 0, taken > 0]).toEqual([type, true, true]);
+    }
+  });
+
+  it('clientStep takes exactly the client events PBFT.tla enables, for f = 1 .. 3', () => {
+    fc.assert(
+      fc.property(model, clients, clientEvent, (cfg, c, rawEvent) => {
+        const e = rawEvent(cfg);
+        expect(clientStep(cfg, c, e) !== undefined, `${show(e)} on ${show(c)} with f = ${cfg.f}, K = ${cfg.k}`).toBe(clientEnabled(cfg, c, e));
+      }),
+      { numRuns: 2000 },
+    );
+  });
+
+  it('the quorums are 2f prepares, 2f + 1 commits and f + 1 replies, for f = 1 .. 5', () => {
+    for (let f = 1; f <= 5; f++) {
+      for (let count = 0; count <= 3 * f + 1; count++) {
+        expect([f, count, PBFT_RULES.prepareQuorum(count, f)]).toEqual([f, count, count >= 2 * f]);
+        expect([f, count, PBFT_RULES.commitQuorum(count, f)]).toEqual([f, count, count >= 2 * f + 1]);
+        expect([f, count, PBFT_RULES.replyQuorum(count, f)]).toEqual([f, count, count >= f + 1]);
+      }
+    }
+  });
+
+  it('a new primary needs exactly 2f view changes from distinct others, for f = 1 .. 5', () => {
+    for (let f = 1; f <= 5; f++) {
+      const cfg = configOf(f, 1);
+      const newPrimary = PBFT_REDUCER.initialReplica(1);
+      for (let size = 0; size <= 3 * f; size++) {
+        const Q = Array.from({ length: size }, (_, j) => viewChangeMsg(1, [], j === 0 ? 0 : j + 1));
+        const t = step(cfg, newPrimary, { type: 'ReceiveViewChanges', viewChanges: Q });
+        expect([f, size, t !== undefined]).toEqual([f, size, size === 2 * f]);
+        // The NEW-VIEW is made of those and the new primary's own: 2f + 1.
+        if (t !== undefined) expect(t.sent.find((m) => m.type === 'NewView')).toMatchObject({ viewChanges: { length: 2 * f + 1 } });
+      }
+    }
+  });
+
+  it('throws on an event of no known type', () => {
+    const cfg = configOf(1, 1);
+    expect(() => step(cfg, PBFT_REDUCER.initialReplica(0), { type: 'Bogus' } as unknown as ReplicaEvent)).toThrow(/unreachable/);
+    expect(() => clientStep(cfg, PBFT_REDUCER.initialClients(), { type: 'Bogus' } as unknown as ClientEvent)).toThrow(/unreachable/);
+  });
+});
