@@ -17,7 +17,8 @@ import { checkHistory } from '../lincheck/check.ts';
 import type { LinResult } from '../lincheck/check.ts';
 import { EventQueue } from './queue.ts';
 import { Rng } from './random.ts';
-import type { Fault, NetworkModel, OpName, Scenario, Target, TimedFault } from './scenario.ts';
+import type { Fault, NetworkModel, Scenario, Target, TimedFault } from './scenario.ts';
+import { nextOperation } from '../host/workload.ts';
 
 export interface SimulationOptions {
   readonly protocol: SystemProtocol;
@@ -105,7 +106,6 @@ class MemoryStorage implements Storage {
   }
 }
 
-const OP_NAMES: readonly OpName[] = ['get', 'put', 'delete', 'append', 'cas'];
 
 function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return 0;
@@ -307,33 +307,7 @@ class Simulation<N, M, E> {
 
   private nextOperation(random: () => number): KvOperation {
     const w = this.options.scenario.workload;
-    // A register (Paxos) is read and written, one value, no key.
-    const register = this.options.protocol.model === 'register';
-    const weights = OP_NAMES.map((f) => (register && f !== 'get' && f !== 'put' ? 0 : (w.mix[f] ?? 0)));
-    const total = weights.reduce((a, b) => a + b, 0);
-    let x = random() * total;
-    let f: OpName = 'get';
-    for (let k = 0; k < OP_NAMES.length; k++) {
-      if (x < weights[k]) {
-        f = OP_NAMES[k];
-        break;
-      }
-      x -= weights[k];
-    }
-    const key = register ? 'register' : `k${Math.floor(random() * w.keys)}`;
-    // Values are unique, so a history tells which write a read saw.
-    const value = `${Math.floor(random() * 1e9).toString(36)}`;
-    switch (f) {
-      case 'get':
-      case 'delete':
-        return { f, key };
-      case 'put':
-      case 'append':
-        return { f, key, value };
-      case 'cas':
-        // Half the time from the value last written by anyone: a cas that may succeed.
-        return { f, key, from: random() < 0.5 ? '' : (this.lastWritten.get(key) ?? ''), to: value };
-    }
+    return nextOperation(w, this.options.protocol.model === 'register', this.lastWritten, random);
   }
   private readonly lastWritten = new Map<string, string>();
 
