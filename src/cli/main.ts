@@ -50,6 +50,9 @@ usage:
   consensus-lab cluster status|stop [--data DIR]     each node's role, term, commit and applied index | stop all
   consensus-lab cluster restart|logs NODE [--data DIR]
                                                      start a stopped or killed node again | its output
+  consensus-lab cluster test <protocol> [--time S] [--clients C] [--nemesis kill,pause,partition]
+                                                     Jepsen's test of a real cluster: clients, SIGKILL, SIGSTOP and
+                                                     partitions, the history checked for linearizability
   consensus-lab lincheck <history> --model M         is a Jepsen history linearizable? (M: register or kv; --html FILE)
 
 options: --json (one JSON object on stdout), --quiet (no progress), --workers N, --timeout S,
@@ -118,7 +121,10 @@ const COMMANDS: Record<string, Command> = {
     },
     run: gateCommand,
   },
-  cluster: { options: { nodes: { type: 'string' }, data: { type: 'string' }, port: { type: 'string' } }, run: clusterCommand },
+  cluster: {
+    options: { nodes: { type: 'string' }, data: { type: 'string' }, port: { type: 'string' }, time: { type: 'string' }, clients: { type: 'string' }, nemesis: { type: 'string' } },
+    run: clusterCommand,
+  },
   lincheck: { options: { model: { type: 'string' }, html: { type: 'string' }, timeout: { type: 'string' } }, run: lincheckCommand },
 };
 

@@ -27,11 +27,16 @@ export interface ClusterConfig {
   readonly timing: Timing;
   /** Pairwise MAC keys (base64), by "a|b" with a < b: PBFT's authenticated channels. */
   readonly keys?: Readonly<Record<string, string>>;
+  /**
+   * Where a node sends to another, by "from|to", when that is not the receiver's peerPort: a
+   * proxy per directed link, which `cluster test` opens and closes to partition the network.
+   */
+  readonly links?: Readonly<Record<string, number>>;
 }
 
 export const CONFIG_FILE = 'cluster.json';
 
-export function newClusterConfig(protocol: string, ids: readonly NodeId[], host: string, basePort: number, timing: Timing, macs: boolean): ClusterConfig {
+export function newClusterConfig(protocol: string, ids: readonly NodeId[], host: string, basePort: number, timing: Timing, macs: boolean, proxied = false): ClusterConfig {
   const keys: Record<string, string> = {};
   if (macs) {
     for (const a of ids) for (const b of ids) if (a < b) keys[`${a}|${b}`] = randomBytes(32).toString('base64');
@@ -45,7 +50,15 @@ export function newClusterConfig(protocol: string, ids: readonly NodeId[], host:
     nodes: ids.map((id, k) => ({ id, httpPort: basePort + k, peerPort: basePort + 100 + k })),
     timing,
     ...(macs && { keys }),
+    // The links' proxies two hundred above the clients' ports, one per ordered pair of nodes.
+    ...(proxied && { links: Object.fromEntries(ids.flatMap((a) => ids.filter((b) => b !== a).map((b) => `${a}|${b}`)).map((link, k) => [link, basePort + 200 + k])) }),
   };
+}
+
+/** The port node `from` sends to node `to` on: the link's proxy, or the receiver itself. */
+export function sendPort(config: ClusterConfig, from: NodeId, to: NodeId): number {
+  const proxy = config.links?.[`${from}|${to}`];
+  return proxy ?? config.nodes.find((n) => n.id === to)!.peerPort;
 }
 
 /** The keys node `self` shares with each other node. */

@@ -7,7 +7,7 @@ import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { UserError } from '../core/errors.ts';
 import { repoRoot } from '../core/paths.ts';
-import { DEFAULT_TIMING } from '../host/system.ts';
+import type { Timing } from '../host/system.ts';
 import type { NodeId } from '../host/types.ts';
 import { systemNamed } from '../systems.ts';
 import { CONFIG_FILE, newClusterConfig, nodeDir, readClusterConfig } from './config.ts';
@@ -18,11 +18,22 @@ export const HOST = '127.0.0.1';
 export const NODE_OUTPUT = 'node.log';
 const START_TIMEOUT_MS = 30_000;
 
+/**
+ * A real cluster's timing, etcd's defaults (heartbeat 100 ms, election timeout 1 s): processes on
+ * a shared machine stall for longer than the simulator's 150 ms timeouts (a sync, a collection,
+ * the scheduler), and every stall would be an election.
+ */
+export const CLUSTER_TIMING: Timing = { electionTimeoutMs: [1_000, 2_000], heartbeatMs: 100 };
+
 export interface StartOptions {
   readonly protocol: string;
   readonly nodes?: number;
   readonly dir: string;
   readonly port: number;
+  /** Send between nodes through a proxy per link (cluster test's partitions), started by the caller before the nodes. */
+  readonly proxied?: boolean;
+  /** Called with the cluster's description once it is written, before any node starts. */
+  readonly beforeNodes?: (config: ClusterConfig) => Promise<void>;
 }
 
 /** A new cluster in `dir` (a stopped one there is replaced), its nodes started; resolves when one leads. */
@@ -36,15 +47,16 @@ export async function startCluster(o: StartOptions): Promise<{ config: ClusterCo
     // A stopped cluster's data is not reused by a new cluster, whose databases would refuse it.
     rmSync(o.dir, { recursive: true, force: true });
   }
-  const ids = system.create({ nodes, timing: DEFAULT_TIMING }).servers;
-  const config = newClusterConfig(system.name, ids, HOST, o.port, DEFAULT_TIMING, system.name === 'pbft');
+  const ids = system.create({ nodes, timing: CLUSTER_TIMING }).servers;
+  const config = newClusterConfig(system.name, ids, HOST, o.port, CLUSTER_TIMING, system.name === 'pbft', o.proxied === true);
   for (const n of config.nodes) {
-    for (const p of [n.httpPort, n.peerPort]) {
+    for (const p of [n.httpPort, n.peerPort, ...Object.values(config.links ?? {})]) {
       if (!(await portFree(HOST, p))) throw new UserError(`port ${p} on ${HOST} is in use: stop what holds it, or choose other ports with --port (the nodes use P, P+1, ... and P+100, P+101, ...)`);
     }
   }
   mkdirSync(o.dir, { recursive: true });
   writeFileSync(join(o.dir, CONFIG_FILE), `${JSON.stringify(config, null, 2)}\n`);
+  await o.beforeNodes?.(config);
   const exited = new Set<NodeId>();
   for (const n of config.nodes) spawnNode(o.dir, n.id, () => exited.add(n.id));
   const leader = await waitForLeader(config, o.dir, exited, START_TIMEOUT_MS);

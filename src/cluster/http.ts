@@ -190,8 +190,8 @@ function session(url: URL): { client: number; seq: number } {
   if (c === null && s === null) return { client: randomInt(1, 2 ** 47), seq: 1 };
   const client = Number(c);
   const seq = Number(s);
-  if (!Number.isSafeInteger(client) || client <= 0 || !Number.isSafeInteger(seq) || seq <= 0) {
-    throw new HttpError(400, 'bad-request', 'client and seq are both positive whole numbers (?client=N&seq=K)');
+  if (!Number.isSafeInteger(client) || client < 0 || !Number.isSafeInteger(seq) || seq <= 0) {
+    throw new HttpError(400, 'bad-request', 'client is a whole number and seq a positive one (?client=N&seq=K)');
   }
   return { client, seq };
 }

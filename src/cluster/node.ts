@@ -9,7 +9,7 @@ import { NodeHost } from '../host/host.ts';
 import type { HostEnvironment, NodeId, SystemDefinition, Wire } from '../host/types.ts';
 import { UserError } from '../core/errors.ts';
 import { systemNamed } from '../systems.ts';
-import { keysOf, nodeDir, readClusterConfig } from './config.ts';
+import { keysOf, nodeDir, readClusterConfig, sendPort } from './config.ts';
 import type { ClusterConfig } from './config.ts';
 import { KvHttpServer } from './http.ts';
 import { SqliteStorage } from './storage.ts';
@@ -101,7 +101,7 @@ export async function runNode(dir: string, id: NodeId): Promise<{ stop(): Promis
     self: id,
     host: config.host,
     port: me.peerPort,
-    peers: config.nodes.map((n) => ({ id: n.id, host: config.host, port: n.peerPort })),
+    peers: config.nodes.map((n) => ({ id: n.id, host: config.host, port: sendPort(config, id, n.id) })),
     keys: keysOf(config, id),
     onFrame: (_from, body) => host?.deliver(body as Wire<unknown>),
   });

@@ -6,6 +6,8 @@
 //   cluster stop [--data DIR]                                       stop every node; nothing is left running
 //   cluster restart NODE [--data DIR]                               start a node that was stopped or killed: it recovers from its database
 //   cluster logs NODE [--data DIR]                                  the node's output, and where its event log is
+//   cluster test <protocol> [--time 60] [--clients 8] [--nemesis kill,pause,partition]
+//                                                                   Jepsen's test of a real cluster: clients, faults, the history checked
 //   cluster node NODE [--data DIR]                                  run one node in this process (what start spawns)
 
 import { existsSync, readFileSync, rmSync } from 'node:fs';
@@ -14,11 +16,14 @@ import { UserError } from '../../core/errors.ts';
 import { readClusterConfig, nodeDir } from '../../cluster/config.ts';
 import { HOST, NODE_OUTPUT, fetchStatus, pidOf, processAlive, restartNode, startCluster, stopCluster } from '../../cluster/control.ts';
 import { EVENTS_FILE, PID_FILE, runNode } from '../../cluster/node.ts';
+import { NEMESES, runClusterTest } from '../../cluster/jepsen.ts';
+import type { NemesisKind } from '../../cluster/jepsen.ts';
 import { intOption, stringOption } from '../main.ts';
 import type { CommandContext } from '../main.ts';
-import { count, printJson, table } from '../output.ts';
+import { Progress, count, printJson, table } from '../output.ts';
 
 export const DEFAULT_DATA = 'out/cluster';
+const DEFAULT_TEST_DATA = 'out/cluster-test';
 const DEFAULT_PORT = 7001;
 
 export async function clusterCommand({ positionals, values }: CommandContext): Promise<number> {
@@ -31,6 +36,8 @@ export async function clusterCommand({ positionals, values }: CommandContext): P
       return status(dir, values.json === true);
     case 'stop':
       return stop(dir, values.json === true);
+    case 'test':
+      return clusterTest(args, dir === resolve(DEFAULT_DATA) ? resolve(DEFAULT_TEST_DATA) : dir, values);
     case 'restart':
       return restart(args, dir);
     case 'logs':
@@ -38,7 +45,7 @@ export async function clusterCommand({ positionals, values }: CommandContext): P
     case 'node':
       return node(args, dir);
     default:
-      throw new UserError(`cluster ${sub === undefined ? 'needs' : `has no "${sub}"; it takes`} one of start, status, stop, restart, logs, node: consensus-lab cluster start raft --nodes 3`);
+      throw new UserError(`cluster ${sub === undefined ? 'needs' : `has no "${sub}"; it takes`} one of start, status, stop, restart, logs, test, node: consensus-lab cluster start raft --nodes 3`);
   }
 }
 
@@ -130,3 +137,43 @@ const shown = (path: string) => {
   const r = relative(process.cwd(), path);
   return r === '' ? '.' : r.startsWith('..') ? path : r;
 };
+
+async function clusterTest(args: readonly string[], dir: string, values: CommandContext['values']): Promise<number> {
+  if (args.length !== 1) throw new UserError('cluster test takes one protocol: consensus-lab cluster test raft --time 60 --nemesis kill,pause,partition');
+  const nemesis = (stringOption(values, 'nemesis') ?? NEMESES.join(',')).split(',').filter((x) => x !== '' && x !== 'none');
+  for (const n of nemesis) if (!NEMESES.includes(n as NemesisKind)) throw new UserError(`--nemesis: no fault named "${n}": choose from ${NEMESES.join(', ')} (or none)`);
+  const progress = new Progress(values.quiet === true || values.json === true);
+  const r = await runClusterTest({
+    protocol: args[0],
+    nodes: intOption(values, 'nodes'),
+    dir,
+    port: intOption(values, 'port') ?? DEFAULT_PORT,
+    seconds: intOption(values, 'time') ?? 60,
+    clients: intOption(values, 'clients') ?? 8,
+    nemesis: nemesis as NemesisKind[],
+    onProgress: (line) => progress.note(line),
+  });
+  progress.clear();
+  const ok = r.linearizable && r.ledger.lost === 0;
+  if (values.json === true) printJson({ ok, ...r });
+  else {
+    const ms = (x: number) => `${x.toFixed(0)} ms`;
+    process.stdout.write(
+      `${table(
+        ['what', 'result'],
+        [
+          ['cluster', `${r.protocol}, ${r.nodes} nodes, ${r.seconds.toFixed(1)} s`],
+          ['faults', r.faults.length === 0 ? 'none' : `${r.faults.length}: ${r.faults.join('; ')}`],
+          ['operations', `${count(r.ops.ok)} ok, ${count(r.ops.fail)} fail, ${count(r.ops.info)} info (timed out: may have happened)`],
+          ['availability', `${(100 * r.availability).toFixed(1)} % of operations had a definite outcome`],
+          ['latency', `p50 ${ms(r.latencyMs.p50)}, p99 ${ms(r.latencyMs.p99)} (ok and fail)`],
+          ['recovery', `the clients' last operations done ${(r.recoveredMs / 1000).toFixed(1)} s after the heal`],
+          ['linearizability', r.lincheck],
+          ['acknowledged writes lost', `${r.ledger.lost} of ${count(r.ledger.acknowledged)} acknowledged appends to the ledger${r.ledger.lost > 0 ? `: ${r.ledger.lostValues.slice(0, 5).join(' ')}` : ''}`],
+          ['history', shown(r.history)],
+        ],
+      )}\n${ok ? 'The cluster kept its promises.' : 'FAILED.'}\n`,
+    );
+  }
+  return ok ? 0 : 1;
+}

@@ -1,0 +1,286 @@
+// `cluster test`: what Jepsen does to etcd, done to a real cluster of ours. It starts the
+// cluster (a proxy on every link), runs concurrent clients over HTTP (the simulator's KvClient,
+// src/host/client.ts, behind real timers and fetch), and a nemesis that kills nodes with SIGKILL
+// and restarts them, pauses them with SIGSTOP and SIGCONT, and cuts the network around one of
+// them; then it heals everything, waits for the cluster to recover, reads back an append-only
+// ledger, and checks the clients' history with the linearizability checker.
+//
+// Acknowledged writes lost: every append to the ledger that a client saw succeed must be in the
+// ledger's final value. The history, as Jepsen EDN, and the nodes' event logs stay in the data
+// directory.
+
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { UserError } from '../core/errors.ts';
+import { KvClient } from '../host/client.ts';
+import type { KvCommand, KvOperation, KvResult } from '../host/kv.ts';
+import type { NodeId } from '../host/types.ts';
+import { nextOperation } from '../host/workload.ts';
+import { checkHistory } from '../lincheck/check.ts';
+import { formatHistory } from '../lincheck/history.ts';
+import type { HistoryEvent } from '../lincheck/history.ts';
+import { systemNamed } from '../systems.ts';
+import type { ClusterConfig } from './config.ts';
+import { alive, findLeader, restartNode, signalNode, sleep, startCluster, stopCluster } from './control.ts';
+import { LinkProxies } from './proxy.ts';
+
+export type NemesisKind = 'kill' | 'pause' | 'partition';
+export const NEMESES: readonly NemesisKind[] = ['kill', 'pause', 'partition'];
+
+export interface ClusterTestOptions {
+  readonly protocol: string;
+  readonly nodes?: number;
+  readonly dir: string;
+  readonly port: number;
+  readonly seconds: number;
+  readonly clients: number;
+  readonly nemesis: readonly NemesisKind[];
+  /** Exactly these faults, in turn, instead of random ones (the short test in npm test). */
+  readonly faults?: readonly Fault[];
+  readonly onProgress?: (line: string) => void;
+}
+
+export interface Fault {
+  readonly kind: NemesisKind;
+  /** Aim at the leader of the moment, or at a node at random. */
+  readonly target: 'leader' | 'random';
+  readonly ms: number;
+}
+
+export interface ClusterTestReport {
+  readonly protocol: string;
+  readonly nodes: number;
+  readonly seconds: number;
+  readonly ops: { readonly ok: number; readonly fail: number; readonly info: number };
+  /** Operations with a definite outcome (ok or fail) over all: the rest timed out (info). */
+  readonly availability: number;
+  readonly latencyMs: { readonly p50: number; readonly p99: number };
+  readonly faults: readonly string[];
+  readonly linearizable: boolean;
+  readonly lincheck: string;
+  readonly ledger: { readonly acknowledged: number; readonly lost: number; readonly lostValues: readonly string[] };
+  readonly recoveredMs: number;
+  readonly history: string;
+}
+
+const LEDGER = 'ledger';
+const REQUEST_TIMEOUT_MS = 1_000;
+const GIVE_UP_MS = 4_000;
+
+/** A client of a real cluster: the simulator's KvClient, its requests over HTTP. */
+function httpClient(
+  config: ClusterConfig,
+  id: number,
+  record: (e: HistoryEvent) => void,
+  started: number,
+  running: () => boolean,
+  only?: KvOperation,
+): KvClient {
+  const timers = new Map<string, NodeJS.Timeout>();
+  const lastWritten = new Map<string, string>();
+  let client: KvClient;
+  const send = async (to: NodeId, command: KvCommand) => {
+    const node = config.nodes.find((n) => n.id === to)!;
+    const { method, path, body } = request(command.op);
+    try {
+      const res = await fetch(`http://${config.host}:${node.httpPort}${path}?client=${command.client}&seq=${command.seq}`, { method, body, redirect: 'manual', signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS * 3) });
+      const json = (await res.json()) as { value?: string; leader?: string };
+      let result: KvResult | undefined;
+      if (res.status === 200) result = { ok: true, ...(command.op.f === 'get' && { value: json.value ?? '' }) };
+      else if (res.status === 412) result = { ok: false };
+      else if (res.status === 307) return client.onReply(to, command.seq, undefined, json.leader);
+      else return; // 503, 504: no outcome here; the client's retry timer tries again.
+      client.onReply(to, command.seq, result, undefined);
+    } catch {
+      // Down, paused or cut off: the retry timer moves on to another node.
+    }
+  };
+  client = new KvClient(
+    {
+      id,
+      servers: config.nodes.map((n) => n.id),
+      ops: only === undefined ? Number.POSITIVE_INFINITY : 1,
+      intervalMs: [0, 20],
+      timeoutMs: REQUEST_TIMEOUT_MS,
+      giveUpMs: GIVE_UP_MS,
+      replies: 1,
+      broadcast: false,
+      // A fifth of the operations append to the ledger, whose final value tells whether an acknowledged write was lost.
+      nextOperation: (random) => {
+        if (only !== undefined) return only;
+        if (random() < 0.2 && random() < 0.2) return { f: 'append', key: LEDGER, value: `${id}.${Math.floor(random() * 1e9).toString(36)};` };
+        const op = nextOperation({ mix: { get: 3, put: 3, append: 2, cas: 1, delete: 1 }, keys: 3 }, false, lastWritten, random);
+        if (op.f === 'put') lastWritten.set(op.key, op.value);
+        return op;
+      },
+      clients: 1_000,
+    },
+    {
+      now: () => Date.now() - started,
+      random: Math.random,
+      send: (to, command) => void send(to, command),
+      setTimer: (name, delayMs) => {
+        clearTimeout(timers.get(name));
+        if (name === 'next' && !running()) return;
+        timers.set(
+          name,
+          setTimeout(() => client.onTimer(name), delayMs),
+        );
+      },
+      record,
+    },
+  );
+  return client;
+}
+
+function request(op: KvOperation): { method: string; path: string; body?: string } {
+  const path = `/kv/${encodeURIComponent(op.key)}`;
+  switch (op.f) {
+    case 'get':
+      return { method: 'GET', path };
+    case 'put':
+      return { method: 'PUT', path, body: op.value };
+    case 'delete':
+      return { method: 'DELETE', path };
+    case 'append':
+      return { method: 'POST', path: `${path}/append`, body: op.value };
+    case 'cas':
+      return { method: 'POST', path: `${path}/cas`, body: JSON.stringify({ from: op.from, to: op.to }) };
+  }
+}
+
+export async function runClusterTest(o: ClusterTestOptions): Promise<ClusterTestReport> {
+  const system = systemNamed(o.protocol);
+  if (system.model === 'register') throw new UserError(`cluster test runs the key-value store; ${system.name} decides one value`);
+  const note = o.onProgress ?? (() => {});
+  let proxies: LinkProxies | undefined;
+  const { config } = await startCluster({
+    protocol: o.protocol,
+    nodes: o.nodes,
+    dir: o.dir,
+    port: o.port,
+    proxied: true,
+    beforeNodes: async (c) => void (proxies = await LinkProxies.open(c)),
+  });
+  note(`${config.protocol}: ${config.nodes.length} nodes serving; ${o.clients} clients for ${o.seconds} s, nemesis ${o.nemesis.join(', ') || 'none'}`);
+  const started = Date.now();
+  const history: HistoryEvent[] = [];
+  let running = true;
+  const clients = Array.from({ length: o.clients }, (_, c) => httpClient(config, c, (e) => history.push(e), started, () => running));
+  const faults: string[] = [];
+  try {
+    for (const c of clients) c.start();
+    const schedule = o.faults ?? randomFaults(o.nemesis, o.seconds * 1000);
+    const deadline = started + o.seconds * 1000;
+    for (const [k, fault] of schedule.entries()) {
+      if (Date.now() >= deadline) break;
+      // Quiet time between faults, so that the cluster serves between them.
+      await sleep(Math.min(deadline - Date.now(), o.faults === undefined ? 1_000 + Math.random() * 2_000 : 1_500));
+      if (Date.now() >= deadline) break;
+      const target = fault.target === 'leader' ? ((await findLeader(config)) ?? pick(config)) : pick(config);
+      const at = ((Date.now() - started) / 1000).toFixed(1);
+      faults.push(`${at} s: ${fault.kind} ${target} (${fault.target === 'leader' ? 'the leader' : 'a node'}) for ${(fault.ms / 1000).toFixed(1)} s`);
+      note(`fault ${k + 1}: ${faults[faults.length - 1]}`);
+      await inflict(o.dir, config, proxies!, fault, target);
+    }
+    await sleep(Math.max(0, deadline - Date.now()));
+    // Heal: every link open, every node running; then wait for the cluster to agree again.
+    running = false;
+    proxies!.heal();
+    for (const n of config.nodes) signalNode(o.dir, n.id, 'SIGCONT');
+    for (const n of config.nodes) if (!alive(config, o.dir).includes(n.id)) await restartNode(o.dir, n.id);
+    const healed = Date.now();
+    for (const c of clients) c.givingUp = false;
+    while (clients.some((c) => c.pending) && Date.now() - healed < 20_000) await sleep(50);
+    for (const c of clients) c.abandon();
+    const recoveredMs = Date.now() - healed;
+    note(`healed; the clients' last operations done after ${(recoveredMs / 1000).toFixed(1)} s`);
+
+    // The ledger's final value, read through the log like any get, and part of the history.
+    const ledger = await finalRead(httpClient(config, o.clients, (e) => history.push(e), started, () => true, { f: 'get', key: LEDGER }), history);
+    const acknowledged = ledgerAppends(history, 'ok');
+    const seen = new Set(ledger.split(';').filter((x) => x !== '').map((x) => `${x};`));
+    const lostValues = acknowledged.filter((v) => !seen.has(v));
+
+    const verdict = checkHistory(history, 'kv', { timeoutMs: 60_000 });
+    const ops = clients.reduce((t, c) => ({ ok: t.ok + c.counts.ok, fail: t.fail + c.counts.fail, info: t.info + c.counts.info }), { ok: 0, fail: 0, info: 0 });
+    const latencies = clients.flatMap((c) => c.latencies).sort((a, b) => a - b);
+    const file = join(o.dir, 'history.edn');
+    writeFileSync(file, formatHistory(history));
+    return {
+      protocol: config.protocol,
+      nodes: config.nodes.length,
+      seconds: (Date.now() - started) / 1000,
+      ops,
+      availability: (ops.ok + ops.fail) / Math.max(1, ops.ok + ops.fail + ops.info),
+      latencyMs: { p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99) },
+      faults,
+      linearizable: verdict.ok,
+      lincheck: verdict.ok
+        ? `linearizable: ${verdict.operations} operations on ${verdict.keys.length} keys`
+        : verdict.timedOut
+          ? 'undecided: the checker timed out'
+          : `NOT linearizable: key ${verdict.failing?.key ?? '?'} (consensus-lab lincheck ${file} --model kv shows why)`,
+      ledger: { acknowledged: acknowledged.length, lost: lostValues.length, lostValues },
+      recoveredMs,
+      history: file,
+    };
+  } finally {
+    running = false;
+    await stopCluster(o.dir).catch(() => undefined);
+    await proxies?.close();
+  }
+}
+
+/** The nemesis's faults for a run: one every few seconds, of the kinds asked for, at the leader half the time. */
+function randomFaults(kinds: readonly NemesisKind[], ms: number): Fault[] {
+  if (kinds.length === 0) return [];
+  return Array.from({ length: Math.ceil(ms / 2_500) }, () => ({
+    kind: kinds[Math.floor(Math.random() * kinds.length)],
+    target: Math.random() < 0.5 ? ('leader' as const) : ('random' as const),
+    ms: 1_000 + Math.floor(Math.random() * 2_000),
+  }));
+}
+
+async function inflict(dir: string, config: ClusterConfig, proxies: LinkProxies, fault: Fault, target: NodeId): Promise<void> {
+  switch (fault.kind) {
+    case 'kill':
+      signalNode(dir, target, 'SIGKILL');
+      await sleep(fault.ms);
+      await restartNode(dir, target);
+      return;
+    case 'pause':
+      signalNode(dir, target, 'SIGSTOP');
+      await sleep(fault.ms);
+      signalNode(dir, target, 'SIGCONT');
+      return;
+    case 'partition':
+      proxies.partition([target], config.nodes.map((n) => n.id).filter((id) => id !== target));
+      await sleep(fault.ms);
+      proxies.heal();
+      return;
+  }
+}
+
+const pick = (config: ClusterConfig): NodeId => config.nodes[Math.floor(Math.random() * config.nodes.length)].id;
+
+function quantile(sorted: readonly number[], q: number): number {
+  return sorted.length === 0 ? 0 : sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))];
+}
+
+/** The values of the ledger's appends that completed with `type`. */
+function ledgerAppends(history: readonly HistoryEvent[], type: 'ok'): string[] {
+  return history.filter((e) => e.type === type && e.f === 'append' && e.key === LEDGER).map((e) => String(e.value));
+}
+
+/** The reader's one get of the ledger, invoked after the heal, retried until it completes. */
+async function finalRead(reader: KvClient, history: readonly HistoryEvent[]): Promise<string> {
+  reader.givingUp = false;
+  const before = history.length;
+  reader.start();
+  const deadline = Date.now() + 20_000;
+  while (!reader.finished && Date.now() < deadline) await sleep(20);
+  const done = history.slice(before).find((e) => e.type === 'ok' && e.key === LEDGER);
+  if (done === undefined) throw new UserError('the cluster did not answer a read of the ledger within 20 s of the heal');
+  return String(done.value ?? '');
+}

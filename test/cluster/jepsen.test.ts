@@ -1,0 +1,44 @@
+// cluster test, short: a real 3-node Raft cluster, clients over HTTP, its leader killed with
+// SIGKILL twice (and restarted), the history linearizable and no acknowledged append lost.
+
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { runClusterTest } from '../../src/cluster/jepsen.ts';
+import { parseHistory } from '../../src/lincheck/history.ts';
+import { checkHistory } from '../../src/lincheck/check.ts';
+
+const dir = mkdtempSync(join(tmpdir(), 'jepsen-test-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+const port = 25000 + (process.pid % 1500) * 4;
+
+describe('cluster test', () => {
+  it('kills the leader twice: the history is linearizable and no acknowledged write is lost', async () => {
+    const lines: string[] = [];
+    const r = await runClusterTest({
+      protocol: 'raft',
+      nodes: 3,
+      dir: join(dir, 'raft'),
+      port,
+      seconds: 12,
+      clients: 4,
+      nemesis: ['kill'],
+      faults: [
+        { kind: 'kill', target: 'leader', ms: 1_500 },
+        { kind: 'kill', target: 'leader', ms: 1_500 },
+      ],
+      onProgress: (l) => lines.push(l),
+    });
+    expect(r.faults).toHaveLength(2);
+    for (const f of r.faults) expect(f).toMatch(/: kill s\d \(the leader\) for 1\.5 s$/);
+    expect(r.linearizable, r.lincheck).toBe(true);
+    expect(r.ledger.lost, r.ledger.lostValues.join(' ')).toBe(0);
+    expect(r.ledger.acknowledged).toBeGreaterThan(5);
+    expect(r.ops.ok).toBeGreaterThan(50);
+    // The history on disk is Jepsen's EDN, and the checker reads it back to the same verdict.
+    const events = parseHistory(readFileSync(r.history, 'utf8'), r.history);
+    expect(events.filter((e) => e.type === 'invoke').length).toBe(r.ops.ok + r.ops.fail + r.ops.info + 1);
+    expect(checkHistory(events, 'kv').ok).toBe(true);
+  }, 120_000);
+});
