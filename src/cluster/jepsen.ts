@@ -23,6 +23,9 @@ import { systemNamed } from '../systems.ts';
 import type { ClusterConfig } from './config.ts';
 import { alive, findLeader, restartNode, signalNode, sleep, startCluster, stopCluster } from './control.ts';
 import { LinkProxies } from './proxy.ts';
+import { mergeClusterLogs } from './merge.ts';
+import { protocolNamed } from '../protocols.ts';
+import { validateLog } from '../validate/validate.ts';
 
 export type NemesisKind = 'kill' | 'pause' | 'partition';
 export const NEMESES: readonly NemesisKind[] = ['kill', 'pause', 'partition'];
@@ -61,6 +64,8 @@ export interface ClusterTestReport {
   readonly ledger: { readonly acknowledged: number; readonly lost: number; readonly lostValues: readonly string[] };
   readonly recoveredMs: number;
   readonly history: string;
+  /** TLC's verdict on the nodes' event logs, merged into one (src/cluster/merge.ts). */
+  readonly validation: { readonly log: string; readonly lines: number; readonly accepted: boolean; readonly rejectedLine?: number; readonly explanation?: readonly string[]; readonly tlcSeconds: number } | { readonly skipped: string };
 }
 
 const LEDGER = 'ledger';
@@ -207,6 +212,9 @@ export async function runClusterTest(o: ClusterTestOptions): Promise<ClusterTest
     const latencies = clients.flatMap((c) => c.latencies).sort((a, b) => a - b);
     const file = join(o.dir, 'history.edn');
     writeFileSync(file, formatHistory(history));
+    // The nodes stopped, their logs are whole: TLC decides whether, merged, they are a behaviour of the spec.
+    await stopCluster(o.dir);
+    const validation = await validateRun(o, config, note);
     return {
       protocol: config.protocol,
       nodes: config.nodes.length,
@@ -224,12 +232,22 @@ export async function runClusterTest(o: ClusterTestOptions): Promise<ClusterTest
       ledger: { acknowledged: acknowledged.length, lost: lostValues.length, lostValues },
       recoveredMs,
       history: file,
+      validation,
     };
   } finally {
     running = false;
     await stopCluster(o.dir).catch(() => undefined);
     await proxies?.close();
   }
+}
+
+async function validateRun(o: ClusterTestOptions, config: ClusterConfig, note: (l: string) => void): Promise<ClusterTestReport['validation']> {
+  const p = protocolNamed(config.protocol);
+  if (p.traceValidator === undefined) return { skipped: `${p.name} has no trace spec` };
+  const merged = mergeClusterLogs(o.dir, config);
+  note(`TLC validates the nodes' event logs, merged: ${merged.lines} lines`);
+  const r = await validateLog(p, p.traceValidator, merged.file);
+  return { log: merged.file, lines: r.lines, accepted: r.accepted, rejectedLine: r.rejectedLine, explanation: r.explanation, tlcSeconds: r.tlc.seconds };
 }
 
 /** The nemesis's faults for a run: one every few seconds, of the kinds asked for, at the leader half the time. */

@@ -6,7 +6,7 @@
 import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { NodeHost } from '../host/host.ts';
-import type { HostEnvironment, NodeId, SystemDefinition, Wire } from '../host/types.ts';
+import type { HostEnvironment, NodeId, Storage, SystemDefinition, Wire } from '../host/types.ts';
 import { UserError } from '../core/errors.ts';
 import { systemNamed } from '../systems.ts';
 import { keysOf, nodeDir, readClusterConfig, sendPort } from './config.ts';
@@ -19,20 +19,34 @@ export const EVENTS_FILE = 'events.ndjson';
 export const DATABASE_FILE = 'node.db';
 export const PID_FILE = 'pid';
 
-/** The real environment of one node: what the simulator fakes. */
+/**
+ * The real environment of one node: what the simulator fakes. A step's writes and its line of the
+ * event log are one transaction of the node's database (the host syncs a step, then records it:
+ * the sync waits here for the record), and the line is appended to events.ndjson after it.
+ */
 class RealEnvironment<M> implements HostEnvironment<M> {
   private readonly timers = new Map<string, NodeJS.Timeout>();
-  private lines = 0;
+  private lines: number;
   private readonly started = Date.now();
+  private pending: { value: unknown } | undefined;
+  private readonly stable: Storage;
   host: NodeHost<unknown, M, unknown> | undefined;
 
   constructor(
     private readonly id: NodeId,
-    private readonly storageOf: SqliteStorage,
+    private readonly database: SqliteStorage,
     private readonly transport: TcpTransport,
     private readonly http: KvHttpServer,
     private readonly events: number,
-  ) {}
+  ) {
+    this.lines = database.lastEvent();
+    this.stable = {
+      read: () => database.read(),
+      writeAndSync: (value) => {
+        this.pending = { value };
+      },
+    };
+  }
 
   now(): number {
     return Date.now() - this.started;
@@ -64,13 +78,17 @@ class RealEnvironment<M> implements HostEnvironment<M> {
     else this.transport.send(to, wire);
   }
 
-  storage(): SqliteStorage {
-    return this.storageOf;
+  storage(): Storage {
+    return this.stable;
   }
 
   record(event: object): void {
     // Wall-clock milliseconds, so that the nodes' logs of one run can be merged in one order.
-    writeSync(this.events, `${JSON.stringify({ n: ++this.lines, t: Date.now(), ...event })}\n`);
+    const line = JSON.stringify({ n: ++this.lines, t: Date.now(), ...event });
+    if (this.pending === undefined) throw new Error('a step was recorded without its writes');
+    this.database.writeStep(this.pending.value, line);
+    this.pending = undefined;
+    writeSync(this.events, `${line}\n`);
   }
 
   applied(): void {}

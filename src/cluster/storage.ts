@@ -26,6 +26,7 @@ const SCHEMA = `
   CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
   CREATE TABLE IF NOT EXISTS fields (name TEXT PRIMARY KEY, value TEXT NOT NULL);
   CREATE TABLE IF NOT EXISTS entries (field TEXT NOT NULL, idx INTEGER NOT NULL, value TEXT NOT NULL, PRIMARY KEY (field, idx));
+  CREATE TABLE IF NOT EXISTS events (n INTEGER PRIMARY KEY, line TEXT NOT NULL);
 `;
 
 /** A list field as last written: the entries themselves (reducers share unchanged ones), to find where a new list departs. */
@@ -38,7 +39,8 @@ export class SqliteStorage implements Storage {
   private readonly deleteField: Database.Statement;
   private readonly putEntry: Database.Statement;
   private readonly truncate: Database.Statement;
-  private readonly transaction: (value: Record<string, unknown>) => void;
+  private readonly transaction: (value: Record<string, unknown>, event: string | undefined) => void;
+  private readonly putEvent: Database.Statement;
 
   /** Open (or create) the database of `identity` at `file`. */
   static open(file: string, identity: StorageIdentity): SqliteStorage {
@@ -66,7 +68,11 @@ export class SqliteStorage implements Storage {
     this.deleteField = this.db.prepare('DELETE FROM fields WHERE name = ?');
     this.putEntry = this.db.prepare('INSERT INTO entries (field, idx, value) VALUES (?, ?, ?) ON CONFLICT (field, idx) DO UPDATE SET value = excluded.value');
     this.truncate = this.db.prepare('DELETE FROM entries WHERE field = ? AND idx >= ?');
-    this.transaction = this.db.transaction((value: Record<string, unknown>) => this.writeFields(value));
+    this.putEvent = this.db.prepare('INSERT INTO events (n, line) VALUES (?, ?)');
+    this.transaction = this.db.transaction((value: Record<string, unknown>, event: string | undefined) => {
+      this.writeFields(value);
+      if (event !== undefined) this.putEvent.run(this.lastEvent() + 1, event);
+    });
     this.remember(this.readAll());
   }
 
@@ -75,10 +81,28 @@ export class SqliteStorage implements Storage {
   }
 
   writeAndSync(value: unknown): void {
+    this.writeStep(value, undefined);
+  }
+
+  /**
+   * A step's writes and its line of the event log, in one transaction: a node killed at any
+   * moment has logged exactly the steps it kept (a step synced but not logged would be one the
+   * log's reader, TLC, never saw, and the node's next line would not follow).
+   */
+  writeStep(value: unknown, event: string | undefined): void {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       throw new Error(`stable storage holds an object of fields, not ${JSON.stringify(value)}`);
     }
-    this.transaction(value as Record<string, unknown>);
+    this.transaction(value as Record<string, unknown>, event);
+  }
+
+  /** The event log's lines, in order. */
+  events(): string[] {
+    return (this.db.prepare('SELECT line FROM events ORDER BY n').all() as { line: string }[]).map((r) => r.line);
+  }
+
+  lastEvent(): number {
+    return (this.db.prepare('SELECT max(n) AS n FROM events').get() as { n: number | null }).n ?? 0;
   }
 
   close(): void {

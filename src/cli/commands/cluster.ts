@@ -154,7 +154,8 @@ async function clusterTest(args: readonly string[], dir: string, values: Command
     onProgress: (line) => progress.note(line),
   });
   progress.clear();
-  const ok = r.linearizable && r.ledger.lost === 0;
+  const validated = 'accepted' in r.validation ? r.validation.accepted : true;
+  const ok = r.linearizable && r.ledger.lost === 0 && validated;
   if (values.json === true) printJson({ ok, ...r });
   else {
     const ms = (x: number) => `${x.toFixed(0)} ms`;
@@ -170,9 +171,15 @@ async function clusterTest(args: readonly string[], dir: string, values: Command
           ['recovery', `the clients' last operations done ${(r.recoveredMs / 1000).toFixed(1)} s after the heal`],
           ['linearizability', r.lincheck],
           ['acknowledged writes lost', `${r.ledger.lost} of ${count(r.ledger.acknowledged)} acknowledged appends to the ledger${r.ledger.lost > 0 ? `: ${r.ledger.lostValues.slice(0, 5).join(' ')}` : ''}`],
+          [
+            'TLC on the event logs',
+            'skipped' in r.validation
+              ? `skipped: ${r.validation.skipped}`
+              : `${r.validation.accepted ? 'accepted' : `REJECTED at line ${r.validation.rejectedLine}`}: the nodes' ${count(r.validation.lines)} steps, merged (${shown(r.validation.log)}), ${r.validation.tlcSeconds.toFixed(1)} s of TLC`,
+          ],
           ['history', shown(r.history)],
         ],
-      )}\n${ok ? 'The cluster kept its promises.' : 'FAILED.'}\n`,
+      )}\n${'accepted' in r.validation && !r.validation.accepted ? `${(r.validation.explanation ?? []).join('\n')}\n` : ''}${ok ? 'The cluster kept its promises.' : 'FAILED.'}\n`,
     );
   }
   return ok ? 0 : 1;

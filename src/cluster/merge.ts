@@ -1,0 +1,85 @@
+// One event log of a real cluster's run, for TLC to validate (`consensus-lab validate`): each
+// node logs its own steps, each in the transaction that keeps it (the events table of its
+// database; DIR/<node>/events.ndjson is a copy for people), with its wall-clock time; this
+// merges them into one behaviour, in the order of the clock, except that a step that takes a
+// message waits for the step that sent it (two nodes' clocks are one machine's clock, but the
+// milliseconds of a send and of its receipt can tie or, on another node's line, come first).
+// The first line is the Init line the simulator writes, with the cluster's constants.
+
+import { existsSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { UserError } from '../core/errors.ts';
+import type { LogEvent } from '../host/types.ts';
+import { systemNamed } from '../systems.ts';
+import type { LoggedLine } from '../validate/log.ts';
+import { nodeDir } from './config.ts';
+import type { ClusterConfig } from './config.ts';
+import { DATABASE_FILE } from './node.ts';
+import { SqliteStorage } from './storage.ts';
+
+export const MERGED_EVENTS_FILE = 'events.ndjson';
+
+export interface MergedLog {
+  readonly file: string;
+  readonly lines: number;
+}
+
+/** Merge the nodes' event logs into DIR/events.ndjson. */
+export function mergeClusterLogs(dir: string, config: ClusterConfig): MergedLog {
+  const def = systemNamed(config.protocol).create({ nodes: config.nodes.length, timing: config.timing });
+  const logs = config.nodes.map((n) => nodeEvents(dir, config, n.id));
+  const merged = mergeLogs(logs);
+  const init: Omit<LogEvent, 't'> & { t: number } = { n: 1, t: 0, node: '', action: 'Init', params: {}, ...(def.constants !== undefined && { constants: def.constants }) };
+  const file = join(dir, MERGED_EVENTS_FILE);
+  const lines = [init, ...merged.map((e, k) => ({ ...e, n: k + 2 }))];
+  writeFileSync(file, `${lines.map((e) => JSON.stringify(e)).join('\n')}\n`);
+  return { file, lines: lines.length };
+}
+
+/** A stopped node's event log, from its database. */
+function nodeEvents(dir: string, config: ClusterConfig, id: string): LoggedLine[] {
+  const file = join(nodeDir(dir, id), DATABASE_FILE);
+  if (!existsSync(file)) return [];
+  const db = SqliteStorage.open(file, { cluster: config.cluster, protocol: config.protocol, node: id });
+  try {
+    return db.events().map((line, k) => ({ file, line: k + 1, event: JSON.parse(line) as LogEvent }));
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * The nodes' steps in one order: by time, each node's in its own order, and a receipt after the
+ * send of the message it takes (a multiset of the messages sent and not yet taken).
+ */
+export function mergeLogs(logs: readonly (readonly LoggedLine[])[]): LogEvent[] {
+  const cursors = logs.map(() => 0);
+  const inFlight = new Map<string, number>();
+  const out: LogEvent[] = [];
+  const total = logs.reduce((n, l) => n + l.length, 0);
+  while (out.length < total) {
+    let best = -1;
+    for (let k = 0; k < logs.length; k++) {
+      const line = logs[k][cursors[k]];
+      if (line === undefined) continue;
+      const recv = line.event.recv;
+      if (recv !== undefined && (inFlight.get(JSON.stringify(recv)) ?? 0) === 0) continue;
+      if (best < 0 || line.event.t < logs[best][cursors[best]].event.t) best = k;
+    }
+    if (best < 0) {
+      const stuck = logs.map((l, k) => l[cursors[k]]).filter((l) => l !== undefined)[0];
+      throw new UserError(`${stuck.file}: event ${stuck.line} takes a message that no node's log sends: the logs are not of one run, or a step is missing`);
+    }
+    const { event } = logs[best][cursors[best]++];
+    if (event.recv !== undefined) {
+      const key = JSON.stringify(event.recv);
+      inFlight.set(key, inFlight.get(key)! - 1);
+    }
+    for (const m of event.sent ?? []) {
+      const key = JSON.stringify(m);
+      inFlight.set(key, (inFlight.get(key) ?? 0) + 1);
+    }
+    out.push(event);
+  }
+  return out;
+}
