@@ -64,6 +64,9 @@ export const multipaxos = defineProtocol<MultiPaxosCluster, MultiPaxosAction>({
   mutants: MULTIPAXOS_MUTANTS,
   mutantsModule: 'MutantsMultiPaxos.tla',
   traceValidator: multiPaxosTraceValidator,
+  // Stale messages in flight (stale: MaxInFlight twice |Acceptor|), and the answers of an acceptor
+  // outside the quorum (third-acceptor: three acceptors), which the conformance model never has.
+  graphModels: ['stale', 'third-acceptor'],
   targets: [
     {
       name: 'leader-change-with-reproposal',
