@@ -15,7 +15,7 @@ import { agentsKey, bagClusterSteps, cachedKey } from '../explore/cluster.ts';
 import type { Agent, NetworkBounds, NetworkStep, Role } from '../explore/cluster.ts';
 import type { Step } from '../explore/model.ts';
 import { ballotKey } from './ballot.ts';
-import { acceptedKey, initialAcceptor, initialLearner, initialProposer, promiseKey, stepAcceptor, stepLearner, stepProposer, tallyKey } from './node.ts';
+import { NONE_KEY, acceptedKey, initialAcceptor, initialLearner, initialProposer, promiseKey, stepAcceptor, stepLearner, stepProposer, tallyKey } from './node.ts';
 import type { PaxosConfig } from './node.ts';
 import type { AcceptorState, LearnerState, PaxosMessage, ProposerState, ServerId, Transition, Value } from './types.ts';
 
@@ -81,8 +81,8 @@ export function messageKey(m: PaxosMessage): string {
 
 /** Canonical, injective keys of the agents' states (an agent is implied by its position). */
 const proposerKey = cachedKey((p: ProposerState) => `${p.round} ${p.phase} ${p.promises.map(promiseKey).join(',')}`);
-const acceptorKey = cachedKey((a: AcceptorState) => `${a.promised === null ? '-' : ballotKey(a.promised)} ${acceptedKey(a.accepted)}`);
-const learnerKey = cachedKey((l: LearnerState) => `${tallyKey(l.tally)} ${l.decided ?? '-'}`);
+const acceptorKey = cachedKey((a: AcceptorState) => `${a.promised === null ? NONE_KEY : ballotKey(a.promised)} ${acceptedKey(a.accepted)}`);
+const learnerKey = cachedKey((l: LearnerState) => `${tallyKey(l.tally)} ${l.decided ?? NONE_KEY}`);
 
 export function clusterKey(c: PaxosCluster): string {
   const agents = agentsKey(c.proposers, proposerKey) + agentsKey(c.acceptors, acceptorKey) + agentsKey(c.learners, learnerKey);

@@ -109,6 +109,22 @@ const tlaOf = (c: PaxosCluster) => stateKey(clusterToTla(c, NONE));
 describe('Paxos keys: equal exactly when the TLA+ values are equal, over unbounded ballots, ids and values', () => {
   it('messageKey', () => keyedAsTla(message, messageKey, (m) => messageToTla(m, NONE).key));
 
+  it('messageKey: messages of the five types with the same fields (a server may play every role)', () => {
+    const sameFields = fc.record({ ballot, accepted: optional(acceptedValue), value, source: nat, dest: nat }).map(({ ballot: bal, accepted, value: val, source, dest }): PaxosMessage[] => [
+      { type: 'Prepare', ballot: bal, source, dest },
+      { type: 'Promise', ballot: bal, accepted, source, dest },
+      { type: 'Accept', ballot: bal, value: val, source, dest },
+      { type: 'Accepted', ballot: bal, value: val, source, dest },
+      { type: 'Decided', value: val, source, dest },
+    ]);
+    fc.assert(
+      fc.property(sameFields, (ms) => {
+        expect(new Set(ms.map(messageKey)).size, ms.map(messageKey).join(' | ')).toBe(5);
+      }),
+      { numRuns: 200, seed: 3 },
+    );
+  });
+
   it("the reducer's keys of accepted values and promises", () => {
     keyedAsTla(optional(acceptedValue), acceptedKey, (x) => acceptedToTla(x, NONE).key);
     keyedAsTla(promiseRecord, promiseKey, (r) => `${r.acceptor} ${acceptedToTla(r.accepted, NONE).key}`);
