@@ -5,8 +5,11 @@
 // atoms whose concatenations coincide (1, 11, 111; a, aa, a1, 1a), so that a separator left out of a
 // key (["a", "a"] and ["aa"] both "aa") makes two of them collide. Each property varies one part of
 // a state (one agent, the network, the history) and keeps the rest, so that a collision in that
-// part's key is a collision of the whole key. (That the keys are no finer than the TLA+ state is
-// test/multipaxos/properties.test.ts's.)
+// part's key is a collision of the whole key. The keys are no finer than the TLA+ state only if
+// the reducer keeps every set and function in one canonical order (sorted, without duplicates),
+// since they list them in the order they are in: the last property checks that it does, over
+// generated states (arbitraries.ts). (test/multipaxos/properties.test.ts checks both directions
+// on states that random schedules reach.)
 //
 // This file is part of the mutation chain (vitest.mutation.config.ts): keep it fast.
 
@@ -15,9 +18,13 @@ import { describe, expect, it } from 'vitest';
 import { Bag } from '../../src/core/bag.ts';
 import { clusterKey, messageKey } from '../../src/multipaxos/cluster.ts';
 import type { MultiPaxosCluster } from '../../src/multipaxos/cluster.ts';
-import { acceptedLogKey, entryKey, promiseKey } from '../../src/multipaxos/node.ts';
-import type { AcceptedEntry, AcceptorState, MultiPaxosMessage, PromiseRecord, ProposerState, ReplicaState } from '../../src/multipaxos/types.ts';
+import { byKey } from '../../src/core/sorted.ts';
+import { acceptedLogKey, entryKey, promiseKey, step } from '../../src/multipaxos/node.ts';
+import type { MultiPaxosAgent, MultiPaxosConfig } from '../../src/multipaxos/node.ts';
+import type { AcceptedEntry, AcceptorState, MultiPaxosEvent, MultiPaxosMessage, PromiseRecord, ProposerState, ReplicaState, Transition } from '../../src/multipaxos/types.ts';
 import type { Ballot } from '../../src/paxos/ballot.ts';
+import { cases } from './arbitraries.ts';
+import type { Case } from './arbitraries.ts';
 
 /**
  * Numbers (rounds, ids, slots): any k, with d·k and k·d for a digit d (1, 11 and 11; 23, 423 and
@@ -141,5 +148,41 @@ describe("Multi-Paxos's keys are injective over unbounded ballots, slots, ids an
 
   it('a state of two agents of each role: the agents stay apart', () => {
     injective((a) => ({ base: none, part: a.cluster(2) }), (_, c) => clusterKey(c), (c) => ({ ...c, messages: contents(c.messages) }), 100);
+  });
+
+  it('keeps every set in canonical order: what step makes of a canonical state is canonical', () => {
+    const take = step as (cfg: MultiPaxosConfig, agent: MultiPaxosAgent, event: MultiPaxosEvent) => Transition<MultiPaxosAgent> | undefined;
+    /** The list sorted by `order`, without duplicates under it. */
+    const canonical = <T,>(xs: readonly T[], order: (a: T, b: T) => number) => [...xs].sort(order).filter((x, i, ys) => i === 0 || order(ys[i - 1], x) !== 0);
+    const bySlot = (x: { readonly slot: number }, y: { readonly slot: number }) => x.slot - y.slot;
+    /** The event as is, and aimed: a message to the agent, and to a proposer in its current ballot, which it counts. */
+    const aimed = (c: Case): MultiPaxosEvent[] => {
+      if (c.event.type !== 'Receive') return [c.event];
+      const ballot = c.role === 'proposer' ? { ballot: { round: c.agent.round, proposer: c.agent.id } } : {};
+      return [c.event, { type: 'Receive', message: { ...c.event.message, dest: c.agent.id, ...ballot } } as MultiPaxosEvent];
+    };
+    fc.assert(
+      fc.property(cases, (c) => {
+        for (const event of aimed(c)) canonicalAfter(c, event);
+      }),
+      { numRuns: 3000, seed: 3 },
+    );
+    function canonicalAfter(c: Case, event: MultiPaxosEvent): void {
+      const t = take(c.cfg, c.agent, event);
+      if (t === undefined) return;
+      const n = t.node;
+      if (c.role === 'proposer') {
+        const p = n as ProposerState;
+        expect(p.promises).toEqual(canonical(p.promises, byKey(promiseKey)));
+        expect(p.acks).toEqual(canonical(p.acks, (x, y) => x.slot - y.slot || x.acceptor - y.acceptor));
+      } else if (c.role === 'acceptor') {
+        const a = n as AcceptorState;
+        expect(a.accepted).toEqual(canonical(a.accepted, bySlot));
+      } else {
+        const r = n as ReplicaState;
+        expect(r.pending).toEqual(canonical(r.pending, bySlot));
+      }
+      for (const m of t.sent) if (m.type === 'Promise') expect(m.accepted).toEqual(canonical(m.accepted, bySlot));
+    }
   });
 });
