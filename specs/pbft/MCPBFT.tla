@@ -21,4 +21,30 @@ MCTimeout(i) ==
     /\ i \in Timers
     /\ view[i] < MaxView
     /\ R!Timeout(i)
+
+(***************************************************************************)
+(* Bounds for the larger graph models (pbft.views.cfg, pbft.gaps.cfg).     *)
+(* They are definitions, not CONSTANTS, so that the models which do not    *)
+(* use them need not name them: a model gives them values in its CONSTANTS *)
+(* section (`ByzantineSeqNums = {2}`) together with the override that uses *)
+(* them (`ReceivePrePrepare <- MCReceivePrePrepare`).  Their values here    *)
+(* bound nothing.                                                          *)
+(***************************************************************************)
+
+\* The sequence numbers and requests a Byzantine primary may assign (in any
+\* view): a pre-prepare a correct primary sent is always received.
+ByzantineSeqNums == SeqNum
+ByzantineRequests == Request
+
+MCReceivePrePrepare(i, n, d) ==
+    /\ \/ PrePrepareMsg(view[i], n, d) \in msgs
+       \/ n \in ByzantineSeqNums /\ d \in ByzantineRequests
+    /\ R!ReceivePrePrepare(i, n, d)
+
+\* The requests whose results clients may accept.
+AcceptedRequests == Request
+
+MCClientAccept(r, k) ==
+    /\ r \in AcceptedRequests
+    /\ R!ClientAccept(r, k)
 ================================================================================

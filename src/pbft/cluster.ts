@@ -53,6 +53,12 @@ export interface PbftBounds {
   readonly maxView: number;
   /** The correct replicas whose timers may fire. */
   readonly timers: readonly ReplicaId[];
+  /** MCReceivePrePrepare: the sequence numbers a Byzantine primary may assign; every one if unset. */
+  readonly byzantineSeqNums?: readonly number[];
+  /** MCReceivePrePrepare: the requests a Byzantine primary may assign; every one if unset. */
+  readonly byzantineRequests?: readonly RequestId[];
+  /** MCClientAccept: the requests whose results clients may accept; every one if unset. */
+  readonly acceptedRequests?: readonly RequestId[];
 }
 
 export interface PbftClusterConfig extends PbftConfig {
@@ -273,6 +279,11 @@ function apply(c: PbftCluster, index: number, t: Transition): PbftCluster {
   return { replicas, clients: c.clients, messages: c.messages.addAll(t.sent, messageKey) };
 }
 
+/** MCReceivePrePrepare's bound: may a Byzantine primary assign request d sequence number n? */
+function byzantineMayAssign(bounds: PbftBounds, n: number, d: RequestId): boolean {
+  return (bounds.byzantineSeqNums?.includes(n) ?? true) && (bounds.byzantineRequests?.includes(d) ?? true);
+}
+
 /** Every enabled action of MCPBFT's Next, in the order of PBFT.tla's Next, with its successor. */
 export function successors(cfg: PbftClusterConfig, c: PbftCluster): Step<PbftCluster, PbftAction>[] {
   const out: Step<PbftCluster, PbftAction>[] = [];
@@ -295,6 +306,8 @@ export function successors(cfg: PbftClusterConfig, c: PbftCluster): Step<PbftClu
       for (const d of cfg.requests) {
         const m = prePrepareMsg(cfg, replica.view, n, d);
         if (!prePrepareAvailable(cfg, c, m)) continue;
+        // MCReceivePrePrepare
+        if (!c.messages.has(messageKey(m)) && !byzantineMayAssign(bounds, n, d)) continue;
         const t = step(cfg, replica, { type: 'ReceivePrePrepare', message: m });
         if (t) out.push({ action: { name: 'ReceivePrePrepare', i: replica.id, n, d }, next: apply(c, index, t) });
       }
@@ -313,6 +326,8 @@ export function successors(cfg: PbftClusterConfig, c: PbftCluster): Step<PbftClu
     }
   });
   for (const r of cfg.requests) {
+    // MCClientAccept
+    if (bounds.acceptedRequests !== undefined && !bounds.acceptedRequests.includes(r)) continue;
     for (let k = 1; k <= cfg.k; k++) {
       const clients = clientStep(cfg, c.clients, { type: 'ClientAccept', request: r, result: k, repliers: repliers(cfg, c, r, k) });
       if (clients) out.push({ action: { name: 'ClientAccept', r, k }, next: { ...c, clients } });

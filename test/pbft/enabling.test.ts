@@ -24,6 +24,7 @@ import {
   commitMsg,
   messageKey,
   newViewMsg,
+  newViewPrePrepares,
   prePrepareMsg,
   prepareMsg,
   step,
@@ -107,6 +108,17 @@ function enabled(cfg: PbftConfig, r: Replica, e: ReplicaEvent): boolean {
       return e.message.sender !== r.id && laterOrMovingTo(r, e.message.view);
   }
 }
+
+/** NewViewPrePrepares(v, V): for each sequence number the request of the certificate with the highest view, the null request in the gaps up to max-s. */
+function specNewViewPrePrepares(cfg: PbftConfig, v: number, V: readonly ViewChangeMessage[]): Set<string> {
+  const certs = V.flatMap((vc) => vc.prepared);
+  const maxS = certs.length === 0 ? 0 : Math.max(...certs.map((c) => c.seq));
+  const top = certs.filter((c) => certs.every((c2) => c2.seq !== c.seq || c2.view <= c.view));
+  const out = new Set(top.map((c) => messageKey(prePrepareMsg(cfg, v, c.seq, c.digest))));
+  for (let n = 1; n <= maxS; n++) if (!certs.some((c) => c.seq === n)) out.add(messageKey(prePrepareMsg(cfg, v, n, NULL)));
+  return out;
+}
+const prePrepareKeys = (ms: readonly PbftMessage[]) => new Set(ms.filter((m) => m.type === 'PrePrepare').map(messageKey));
 
 function clientEnabled(cfg: PbftConfig, c: Clients, e: ClientEvent): boolean {
   switch (e.type) {
@@ -270,6 +282,15 @@ describe('PBFT reducer: enabling conditions', () => {
         seen.set(e.type, counts);
         expect(t !== undefined, `${show(e)} on ${show(r)} with f = ${cfg.f}, K = ${cfg.k}`).toBe(expected);
         if (t !== undefined) expect(t.replica.id).toBe(r.id);
+        // The new view's pre-prepares are the spec's: the primary sends them, a backup prepares each.
+        if (t !== undefined && e.type === 'ReceiveNewView') {
+          const O = specNewViewPrePrepares(cfg, e.message.view, e.message.viewChanges);
+          expect(new Set(t.sent.map((p) => messageKey({ ...p, type: 'PrePrepare', sender: primaryOf(cfg, p.view) } as PbftMessage)))).toEqual(O);
+        }
+        if (t !== undefined && e.type === 'ReceiveViewChanges') {
+          const nv = t.sent.find((m) => m.type === 'NewView');
+          expect(nv === undefined ? undefined : prePrepareKeys(t.sent)).toEqual(specNewViewPrePrepares(cfg, e.viewChanges[0].view, nv?.type === 'NewView' ? nv.viewChanges : []));
+        }
       }),
       { numRuns: 6000 },
     );
@@ -287,6 +308,20 @@ describe('PBFT reducer: enabling conditions', () => {
         expect(clientStep(cfg, c, e) !== undefined, `${show(e)} on ${show(c)} with f = ${cfg.f}, K = ${cfg.k}`).toBe(clientEnabled(cfg, c, e));
       }),
       { numRuns: 2000 },
+    );
+  });
+
+  it("a new view's pre-prepares: the highest view's request at each sequence number, the null request in the gaps", () => {
+    // Certificates of views 0 .. 3 at sequence numbers 1 .. 4, two requests and the null one.
+    const certs = fc.array(fc.record({ view: viewNo, seq: fc.integer({ min: 1, max: 4 }), digest: digest }), { maxLength: 4 });
+    const V = fc.array(fc.record({ prepared: certs, sender: fc.nat({ max: 3 }) }), { maxLength: 3 });
+    fc.assert(
+      fc.property(fc.integer({ min: 1, max: 4 }), V, (v, vcs) => {
+        const cfg = configOf(1, 4);
+        const viewChanges = vcs.map((vc) => viewChangeMsg(v, vc.prepared, vc.sender));
+        expect(prePrepareKeys(newViewPrePrepares(cfg, v, viewChanges))).toEqual(specNewViewPrePrepares(cfg, v, viewChanges));
+      }),
+      { numRuns: 1000 },
     );
   });
 
