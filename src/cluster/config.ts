@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { InputError, UserError } from '../core/errors.ts';
 import type { NodeId } from '../host/types.ts';
 import type { Timing } from '../host/system.ts';
+import { systemNamed } from '../systems.ts';
 
 export interface ClusterNode {
   readonly id: NodeId;
@@ -89,3 +90,11 @@ export function readClusterConfig(dir: string): ClusterConfig {
 }
 
 export const nodeDir = (dir: string, id: NodeId) => join(dir, id);
+
+/**
+ * The protocol's system definition for a cluster's nodes: every node runs the protocol (a real
+ * cluster has no simulated adversary; PBFT's Byzantine replicas are the simulator's).
+ */
+export function clusterSystem(config: Pick<ClusterConfig, 'protocol' | 'nodes' | 'timing'>) {
+  return systemNamed(config.protocol).create({ nodes: config.nodes.length, timing: config.timing, byzantine: 'none' });
+}

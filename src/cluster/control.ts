@@ -47,7 +47,7 @@ export async function startCluster(o: StartOptions): Promise<{ config: ClusterCo
     // A stopped cluster's data is not reused by a new cluster, whose databases would refuse it.
     rmSync(o.dir, { recursive: true, force: true });
   }
-  const ids = system.create({ nodes, timing: CLUSTER_TIMING }).servers;
+  const ids = system.create({ nodes, timing: CLUSTER_TIMING, byzantine: 'none' }).servers;
   const config = newClusterConfig(system.name, ids, HOST, o.port, CLUSTER_TIMING, system.name === 'pbft', o.proxied === true);
   for (const n of config.nodes) {
     for (const p of [n.httpPort, n.peerPort, ...Object.values(config.links ?? {})]) {

@@ -14,12 +14,14 @@ import { join } from 'node:path';
 import { UserError } from '../core/errors.ts';
 import { KvClient } from '../host/client.ts';
 import type { KvCommand, KvOperation, KvResult } from '../host/kv.ts';
-import type { NodeId } from '../host/types.ts';
+import { clientNode } from '../host/host.ts';
+import type { LogEvent, NodeId } from '../host/types.ts';
 import { nextOperation } from '../host/workload.ts';
 import { checkHistory } from '../lincheck/check.ts';
 import { formatHistory } from '../lincheck/history.ts';
 import type { HistoryEvent } from '../lincheck/history.ts';
 import { systemNamed } from '../systems.ts';
+import { clusterSystem } from './config.ts';
 import type { ClusterConfig } from './config.ts';
 import { alive, findLeader, restartNode, signalNode, sleep, startCluster, stopCluster } from './control.ts';
 import { LinkProxies } from './proxy.ts';
@@ -73,8 +75,19 @@ const REQUEST_TIMEOUT_MS = 1_000;
 const GIVE_UP_MS = 4_000;
 
 /** A client of a real cluster: the simulator's KvClient, its requests over HTTP. */
+interface ClientSide {
+  /** Matching replies from distinct nodes that make a result, and whether a request goes to every node (PBFT: f + 1, yes). */
+  readonly replies: number;
+  readonly broadcast: boolean;
+  /** The client took a result on these nodes' replies: a step of the spec (PBFT.tla's ClientAccept), for the event log. */
+  readonly accepted?: (client: number, encoded: string, repliers: readonly NodeId[]) => void;
+  /** Every client's off switch: at the end of a run (or when it fails) no timer of theirs may keep the process alive. */
+  readonly halts: (() => void)[];
+}
+
 function httpClient(
   config: ClusterConfig,
+  side: ClientSide,
   id: number,
   record: (e: HistoryEvent) => void,
   started: number,
@@ -84,7 +97,13 @@ function httpClient(
   const timers = new Map<string, NodeJS.Timeout>();
   const lastWritten = new Map<string, string>();
   let client: KvClient;
+  side.halts.push(() => {
+    halted = true;
+    for (const t of timers.values()) clearTimeout(t);
+  });
+  let halted = false;
   const send = async (to: NodeId, command: KvCommand) => {
+    if (halted) return;
     const node = config.nodes.find((n) => n.id === to)!;
     const { method, path, body } = request(command.op);
     try {
@@ -108,8 +127,8 @@ function httpClient(
       intervalMs: [0, 20],
       timeoutMs: REQUEST_TIMEOUT_MS,
       giveUpMs: GIVE_UP_MS,
-      replies: 1,
-      broadcast: false,
+      replies: side.replies,
+      broadcast: side.broadcast,
       // A fifth of the operations append to the ledger, whose final value tells whether an acknowledged write was lost.
       nextOperation: (random) => {
         if (only !== undefined) return only;
@@ -126,13 +145,14 @@ function httpClient(
       send: (to, command) => void send(to, command),
       setTimer: (name, delayMs) => {
         clearTimeout(timers.get(name));
-        if (name === 'next' && !running()) return;
+        if (halted || (name === 'next' && !running())) return;
         timers.set(
           name,
           setTimeout(() => client.onTimer(name), delayMs),
         );
       },
       record,
+      ...(side.accepted !== undefined && { accepted: (encoded: string, repliers: readonly NodeId[]) => side.accepted!(id, encoded, repliers) }),
     },
   );
   return client;
@@ -171,7 +191,19 @@ export async function runClusterTest(o: ClusterTestOptions): Promise<ClusterTest
   const started = Date.now();
   const history: HistoryEvent[] = [];
   let running = true;
-  const clients = Array.from({ length: o.clients }, (_, c) => httpClient(config, c, (e) => history.push(e), started, () => running));
+  const def = clusterSystem(config);
+  // The clients' own steps of the spec (PBFT's ClientAccept), with the clock's time, for the merged event log.
+  const clientSteps: LogEvent[] = [];
+  const side: ClientSide = {
+    replies: def.clients?.replies ?? 1,
+    broadcast: def.clients?.broadcast ?? false,
+    halts: [],
+    ...(def.clients?.logAccepts === true && {
+      accepted: (client: number, encoded: string, repliers: readonly NodeId[]) =>
+        clientSteps.push({ n: clientSteps.length + 1, t: Date.now(), node: clientNode(client), action: 'ClientAccept', params: { r: encoded, from: repliers } }),
+    }),
+  };
+  const clients = Array.from({ length: o.clients }, (_, c) => httpClient(config, side, c, (e) => history.push(e), started, () => running));
   const faults: string[] = [];
   try {
     for (const c of clients) c.start();
@@ -202,7 +234,7 @@ export async function runClusterTest(o: ClusterTestOptions): Promise<ClusterTest
     note(`healed; the clients' last operations done after ${(recoveredMs / 1000).toFixed(1)} s`);
 
     // The ledger's final value, read through the log like any get, and part of the history.
-    const ledger = await finalRead(httpClient(config, o.clients, (e) => history.push(e), started, () => true, { f: 'get', key: LEDGER }), history);
+    const ledger = await finalRead(httpClient(config, side, o.clients, (e) => history.push(e), started, () => true, { f: 'get', key: LEDGER }), history);
     const acknowledged = ledgerAppends(history, 'ok');
     const seen = new Set(ledger.split(';').filter((x) => x !== '').map((x) => `${x};`));
     const lostValues = acknowledged.filter((v) => !seen.has(v));
@@ -214,7 +246,7 @@ export async function runClusterTest(o: ClusterTestOptions): Promise<ClusterTest
     writeFileSync(file, formatHistory(history));
     // The nodes stopped, their logs are whole: TLC decides whether, merged, they are a behaviour of the spec.
     await stopCluster(o.dir);
-    const validation = await validateRun(o, config, note);
+    const validation = await validateRun(o, config, clientSteps, note);
     return {
       protocol: config.protocol,
       nodes: config.nodes.length,
@@ -236,15 +268,16 @@ export async function runClusterTest(o: ClusterTestOptions): Promise<ClusterTest
     };
   } finally {
     running = false;
+    for (const halt of side.halts.splice(0)) halt();
     await stopCluster(o.dir).catch(() => undefined);
     await proxies?.close();
   }
 }
 
-async function validateRun(o: ClusterTestOptions, config: ClusterConfig, note: (l: string) => void): Promise<ClusterTestReport['validation']> {
+async function validateRun(o: ClusterTestOptions, config: ClusterConfig, clientSteps: readonly LogEvent[], note: (l: string) => void): Promise<ClusterTestReport['validation']> {
   const p = protocolNamed(config.protocol);
   if (p.traceValidator === undefined) return { skipped: `${p.name} has no trace spec` };
-  const merged = mergeClusterLogs(o.dir, config);
+  const merged = mergeClusterLogs(o.dir, config, clientSteps);
   note(`TLC validates the nodes' event logs, merged: ${merged.lines} lines`);
   const r = await validateLog(p, p.traceValidator, merged.file);
   return { log: merged.file, lines: r.lines, accepted: r.accepted, rejectedLine: r.rejectedLine, explanation: r.explanation, tlcSeconds: r.tlc.seconds };

@@ -12,7 +12,7 @@ import { UserError } from '../core/errors.ts';
 import type { LogEvent } from '../host/types.ts';
 import { systemNamed } from '../systems.ts';
 import type { LoggedLine } from '../validate/log.ts';
-import { nodeDir } from './config.ts';
+import { clusterSystem, nodeDir } from './config.ts';
 import type { ClusterConfig } from './config.ts';
 import { DATABASE_FILE } from './node.ts';
 import { SqliteStorage } from './storage.ts';
@@ -24,10 +24,11 @@ export interface MergedLog {
   readonly lines: number;
 }
 
-/** Merge the nodes' event logs into DIR/events.ndjson. */
-export function mergeClusterLogs(dir: string, config: ClusterConfig): MergedLog {
-  const def = systemNamed(config.protocol).create({ nodes: config.nodes.length, timing: config.timing });
-  const logs = config.nodes.map((n) => nodeEvents(dir, config, n.id));
+/** Merge the nodes' event logs, and the clients' steps if the spec has any (PBFT's ClientAccept), into DIR/events.ndjson. */
+export function mergeClusterLogs(dir: string, config: ClusterConfig, clientSteps: readonly LogEvent[] = []): MergedLog {
+  const def = clusterSystem(config);
+  // The clients' steps last: on a tie of milliseconds, the replies they took come first.
+  const logs = [...config.nodes.map((n) => nodeEvents(dir, config, n.id)), clientSteps.map((event, k) => ({ file: 'the clients', line: k + 1, event }))];
   const merged = mergeLogs(logs);
   const init: Omit<LogEvent, 't'> & { t: number } = { n: 1, t: 0, node: '', action: 'Init', params: {}, ...(def.constants !== undefined && { constants: def.constants }) };
   const file = join(dir, MERGED_EVENTS_FILE);
@@ -50,21 +51,33 @@ function nodeEvents(dir: string, config: ClusterConfig, id: string): LoggedLine[
 
 /**
  * The nodes' steps in one order: by time, each node's in its own order, and a receipt after the
- * send of the message it takes (a multiset of the messages sent and not yet taken).
+ * send of the message it takes. A message sent once is taken once where the network is a bag
+ * (Raft's); a multicast (PBFT's PRE-PREPARE, to every backup) or a retransmission is taken more
+ * often, where the network is the set of messages ever sent. So a receipt waits for a send of
+ * its message, and on a tie of milliseconds comes after the send of a copy not yet taken.
  */
 export function mergeLogs(logs: readonly (readonly LoggedLine[])[]): LogEvent[] {
   const cursors = logs.map(() => 0);
-  const inFlight = new Map<string, number>();
+  const untaken = new Map<string, number>();
+  const ever = new Set<string>();
   const out: LogEvent[] = [];
   const total = logs.reduce((n, l) => n + l.length, 0);
   while (out.length < total) {
+    // The earliest line that can come next; on a tie of milliseconds, one whose message has an untaken copy (or that takes none).
     let best = -1;
+    let bestRank = 0;
     for (let k = 0; k < logs.length; k++) {
       const line = logs[k][cursors[k]];
       if (line === undefined) continue;
-      const recv = line.event.recv;
-      if (recv !== undefined && (inFlight.get(JSON.stringify(recv)) ?? 0) === 0) continue;
-      if (best < 0 || line.event.t < logs[best][cursors[best]].event.t) best = k;
+      const recv = line.event.recv === undefined ? undefined : JSON.stringify(line.event.recv);
+      if (recv !== undefined && !ever.has(recv)) continue;
+      const rank = recv === undefined || (untaken.get(recv) ?? 0) > 0 ? 0 : 1;
+      const t = line.event.t;
+      const bestT = best < 0 ? 0 : logs[best][cursors[best]].event.t;
+      if (best < 0 || t < bestT || (t === bestT && rank < bestRank)) {
+        best = k;
+        bestRank = rank;
+      }
     }
     if (best < 0) {
       const stuck = logs.map((l, k) => l[cursors[k]]).filter((l) => l !== undefined)[0];
@@ -73,11 +86,12 @@ export function mergeLogs(logs: readonly (readonly LoggedLine[])[]): LogEvent[] 
     const { event } = logs[best][cursors[best]++];
     if (event.recv !== undefined) {
       const key = JSON.stringify(event.recv);
-      inFlight.set(key, inFlight.get(key)! - 1);
+      untaken.set(key, Math.max(0, (untaken.get(key) ?? 0) - 1));
     }
     for (const m of event.sent ?? []) {
       const key = JSON.stringify(m);
-      inFlight.set(key, (inFlight.get(key) ?? 0) + 1);
+      untaken.set(key, (untaken.get(key) ?? 0) + 1);
+      ever.add(key);
     }
     out.push(event);
   }

@@ -9,7 +9,7 @@ import { NodeHost } from '../host/host.ts';
 import type { HostEnvironment, NodeId, Storage, SystemDefinition, Wire } from '../host/types.ts';
 import { UserError } from '../core/errors.ts';
 import { systemNamed } from '../systems.ts';
-import { keysOf, nodeDir, readClusterConfig, sendPort } from './config.ts';
+import { clusterSystem, keysOf, nodeDir, readClusterConfig, sendPort } from './config.ts';
 import type { ClusterConfig } from './config.ts';
 import { KvHttpServer } from './http.ts';
 import { SqliteStorage } from './storage.ts';
@@ -75,6 +75,9 @@ class RealEnvironment<M> implements HostEnvironment<M> {
 
   send(_from: NodeId, to: NodeId, wire: Wire<M>): void {
     if (wire.type === 'ClientReply') this.http.reply(wire);
+    // A server's roles talk to each other (Multi-Paxos's proposer to its own acceptor): through
+    // the event loop, as a message, never inside the step that sent it.
+    else if (to === this.id) setImmediate(() => this.host?.deliver(wire));
     else this.transport.send(to, wire);
   }
 
@@ -108,7 +111,7 @@ export async function runNode(dir: string, id: NodeId): Promise<{ stop(): Promis
   if (me === undefined) throw new UserError(`${dir}: the cluster has no node ${id}: its nodes are ${config.nodes.map((n) => n.id).join(', ')}`);
   const system = systemNamed(config.protocol);
   // eslint-disable-next-line @typescript-eslint/no-explicit-any
-  const def: SystemDefinition<any, any, any> = system.create({ nodes: config.nodes.length, timing: config.timing });
+  const def: SystemDefinition<any, any, any> = clusterSystem(config);
   if (!def.servers.includes(id)) throw new UserError(`${dir}: ${config.protocol}'s servers are ${def.servers.join(', ')}, not ${id}`);
   const own = nodeDir(dir, id);
   mkdirSync(own, { recursive: true });
