@@ -16,6 +16,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { KeyedSet } from '../../src/core/keyed-set.ts';
+import { parseCfg } from '../../src/core/tla/cfg.ts';
+import { byzantineViewChanges, newViewsFrom, provableCerts, viewChangeQuorums } from '../../src/pbft/cluster.ts';
+import { createPbftModel } from '../../src/pbft/index.ts';
 import {
   PBFT_REDUCER,
   PBFT_RULES,
@@ -353,5 +356,69 @@ describe('PBFT reducer: enabling conditions', () => {
     const cfg = configOf(1, 1);
     expect(() => step(cfg, PBFT_REDUCER.initialReplica(0), { type: 'Bogus' } as unknown as ReplicaEvent)).toThrow(/unreachable/);
     expect(() => clientStep(cfg, PBFT_REDUCER.initialClients(), { type: 'Bogus' } as unknown as ClientEvent)).toThrow(/unreachable/);
+  });
+});
+
+// ---- the cluster model's sets of messages, for f = 2 -------------------------------------------------
+
+// The reducer counts the quorums it is handed; the cluster model chooses what it hands it: the
+// prepared certificates that check (2f prepares), the sets of 2f view changes a new primary may
+// receive and the NEW-VIEWs of 2f + 1 or more a Byzantine primary may send. The graph models have
+// f = 1, where 2f is 2 and 2f + 1 is 3 whichever way they are written, and f = 2 only without a view
+// change (pbft.quorums.cfg): so here are random runs of a model with f = 2 and a view change, each
+// set checked against the spec's definition of it, counted by brute force.
+describe('PBFT cluster model: the sets of messages of a view change, for f = 2', () => {
+  const text = 'CONSTANTS\n N = 7\n Byzantine = {1, 4}\n Request = {r1}\n Null = Null\n K = 1\n MaxView = 1\n Timers = {2, 3, 5, 6}\n';
+  const model = createPbftModel(parseCfg(text, 'enabling.test').constants);
+  const cfg = { ...configOf(2, 1), byzantine: [1, 4], correct: [0, 2, 3, 5, 6], requests: ['r1'], bounds: { maxView: 1, timers: [2, 3, 5, 6] } };
+
+  /** The number of sets of `size` messages of `pool` from distinct senders other than `except`. */
+  function setsOfDistinctSenders(pool: readonly ViewChangeMessage[], size: number, except: number): number {
+    const bySender = new Map<number, number>();
+    for (const m of pool) if (m.sender !== except) bySender.set(m.sender, (bySender.get(m.sender) ?? 0) + 1);
+    const groups = [...bySender.values()];
+    let ways = [1]; // ways[s]: sets of s senders, one message each
+    for (const g of groups) ways = [...ways, 0].map((w, s) => w + (s > 0 ? ways[s - 1] * g : 0));
+    return ways[size] ?? 0;
+  }
+
+  it('a certificate checks with 2f prepares; new primaries get sets of 2f view changes; Byzantine ones send 2f + 1 or more', () => {
+    let viewChanges = 0;
+    fc.assert(
+      fc.property(fc.array(fc.nat(), { minLength: 10, maxLength: 40 }), (schedule) => {
+        let c = model.initialStates[0];
+        for (const choice of schedule) {
+          const msgs = c.messages.items;
+          const has = (m: PbftMessage) => c.messages.has(messageKey(m));
+          // ProvableCerts: the pre-prepare signed and 2f backups' prepares.
+          const candidates = msgs.filter((m) => m.type === 'Prepare');
+          const provable = candidates.filter((p) => {
+            const pp = prePrepareMsg(cfg, p.view, p.seq, p.digest);
+            const backups = Array.from({ length: cfg.n }, (_, j) => j).filter((j) => j !== pp.sender && (cfg.byzantine.includes(j) || has(prepareMsg(p, j))));
+            return (cfg.byzantine.includes(pp.sender) || has(pp)) && backups.length >= 2 * cfg.f;
+          });
+          expect(new Set(provableCerts(cfg, c).map(certificateKey))).toEqual(new Set(provable.map((p) => certificateKey(p))));
+          for (const v of new Set(msgs.filter((m) => m.type === 'ViewChange').map((m) => m.view))) {
+            viewChanges++;
+            const pool = [...msgs.filter((m): m is ViewChangeMessage => m.type === 'ViewChange' && m.view === v), ...byzantineViewChanges(cfg, c, v)];
+            for (const r of c.replicas) {
+              const Q = viewChangeQuorums(cfg, c, r).filter((q) => q[0].view === v);
+              expect(Q.length).toBe(setsOfDistinctSenders(pool, 2 * cfg.f, r.id));
+              for (const q of Q) expect(new Set(q.map((m) => m.sender)).size).toBe(2 * cfg.f);
+            }
+            const j = v % cfg.n;
+            if (cfg.byzantine.includes(j)) {
+              const expected = Array.from({ length: cfg.n - 2 * cfg.f }, (_, s) => setsOfDistinctSenders(pool, 2 * cfg.f + 1 + s, cfg.n)).reduce((a, b) => a + b, 0);
+              expect(newViewsFrom(cfg, c, j).length).toBe(expected);
+            }
+          }
+          const next = model.successors(c);
+          if (next.length === 0) break;
+          c = next[choice % next.length].next;
+        }
+      }),
+      { numRuns: 30 },
+    );
+    expect(viewChanges).toBeGreaterThan(0);
   });
 });
