@@ -25,6 +25,7 @@ import {
   certificateKey,
   clientStep,
   commitMsg,
+  execute,
   messageKey,
   newViewMsg,
   newViewPrePrepares,
@@ -120,6 +121,15 @@ function specNewViewPrePrepares(cfg: PbftConfig, v: number, V: readonly ViewChan
   const out = new Set(top.map((c) => messageKey(prePrepareMsg(cfg, v, c.seq, c.digest))));
   for (let n = 1; n <= maxS; n++) if (!certs.some((c) => c.seq === n)) out.add(messageKey(prePrepareMsg(cfg, v, n, NULL)));
   return out;
+}
+/** Execute(e, certs): append the request committed at the next sequence number while there is exactly one. */
+function specExecute(executed: readonly string[], certs: readonly Certificate[]): string[] {
+  const e = [...executed];
+  for (;;) {
+    const ds = new Set(certs.filter((c) => c.seq === e.length + 1).map((c) => c.digest));
+    if (ds.size !== 1) return e;
+    e.push([...ds][0]);
+  }
 }
 const prePrepareKeys = (ms: readonly PbftMessage[]) => new Set(ms.filter((m) => m.type === 'PrePrepare').map(messageKey));
 
@@ -285,6 +295,8 @@ describe('PBFT reducer: enabling conditions', () => {
         seen.set(e.type, counts);
         expect(t !== undefined, `${show(e)} on ${show(r)} with f = ${cfg.f}, K = ${cfg.k}`).toBe(expected);
         if (t !== undefined) expect(t.replica.id).toBe(r.id);
+        // A request committed-local executes, and every committed one after it, in order (Execute).
+        if (t !== undefined && e.type === 'ReceiveCommits') expect(t.replica.executed).toEqual(specExecute(r.executed, [...r.committed.items, e.prePrepare]));
         // The new view's pre-prepares are the spec's: the primary sends them, a backup prepares each.
         if (t !== undefined && e.type === 'ReceiveNewView') {
           const O = specNewViewPrePrepares(cfg, e.message.view, e.message.viewChanges);
@@ -323,6 +335,16 @@ describe('PBFT reducer: enabling conditions', () => {
         const cfg = configOf(1, 4);
         const viewChanges = vcs.map((vc) => viewChangeMsg(v, vc.prepared, vc.sender));
         expect(prePrepareKeys(newViewPrePrepares(cfg, v, viewChanges))).toEqual(specNewViewPrePrepares(cfg, v, viewChanges));
+      }),
+      { numRuns: 1000 },
+    );
+  });
+
+  it('a replica executes the committed requests in sequence-number order, up to a gap or two requests at one number', () => {
+    const certs = fc.array(fc.record({ view: viewNo, seq: fc.integer({ min: 1, max: 4 }), digest }), { maxLength: 6 });
+    fc.assert(
+      fc.property(fc.array(digest, { maxLength: 2 }), certs, (executed, committed) => {
+        expect(execute(executed, KeyedSet.of(committed, certificateKey))).toEqual(specExecute(executed, committed));
       }),
       { numRuns: 1000 },
     );
