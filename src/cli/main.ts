@@ -6,6 +6,7 @@ import { parseArgs } from 'node:util';
 import type { ParseArgsConfig } from 'node:util';
 import { EXIT_USAGE, UserError } from '../core/errors.ts';
 import { clusterCommand } from './commands/cluster.ts';
+import { kvCommand } from './commands/kv.ts';
 import { conformCommand } from './commands/conform.ts';
 import { driverCommand } from './commands/driver.ts';
 import { exploreCommand } from './commands/explore.ts';
@@ -53,6 +54,9 @@ usage:
   consensus-lab cluster test <protocol> [--time S] [--clients C] [--nemesis kill,pause,partition]
                                                      Jepsen's test of a real cluster: clients, SIGKILL, SIGSTOP and
                                                      partitions, the history checked for linearizability
+  consensus-lab kv get KEY | put KEY VALUE | delete KEY | append KEY VALUE | cas KEY FROM TO [--data DIR]
+                                                     a client of a running cluster: finds the leader, retries so that
+                                                     a retry applies once; exit 1 when a cas fails or the outcome is unknown
   consensus-lab lincheck <history> --model M         is a Jepsen history linearizable? (M: register or kv; --html FILE)
 
 options: --json (one JSON object on stdout), --quiet (no progress), --workers N, --timeout S,
@@ -125,6 +129,7 @@ const COMMANDS: Record<string, Command> = {
     options: { nodes: { type: 'string' }, data: { type: 'string' }, port: { type: 'string' }, time: { type: 'string' }, clients: { type: 'string' }, nemesis: { type: 'string' } },
     run: clusterCommand,
   },
+  kv: { options: { data: { type: 'string' }, timeout: { type: 'string' } }, run: kvCommand },
   lincheck: { options: { model: { type: 'string' }, html: { type: 'string' }, timeout: { type: 'string' } }, run: lincheckCommand },
 };
 

@@ -109,13 +109,21 @@ export async function fetchStatus(config: ClusterConfig, id: NodeId): Promise<Re
 /** Stop every node (SIGTERM, then SIGKILL for any still running after 5 s); throws if one survives even that. */
 export async function stopCluster(dir: string): Promise<{ stopped: NodeId[]; killed: NodeId[] }> {
   const config = readClusterConfig(dir);
-  const stopped = signalAll(config, dir, 'SIGTERM');
-  await until(() => alive(config, dir).length === 0, 5_000);
-  const killed = signalAll(config, dir, 'SIGKILL');
-  await until(() => alive(config, dir).length === 0, 2_000);
-  const still = alive(config, dir);
+  // The processes, not their pid files: a node removes its file as it exits, before it is gone.
+  const pids = new Map(alive(config, dir).map((id) => [id, pidOf(dir, id)!]));
+  const running = () => [...pids].filter(([, pid]) => processAlive(pid)).map(([id]) => id);
+  const stopped = [...pids.keys()];
+  for (const [id] of pids) {
+    signalNode(dir, id, 'SIGTERM');
+    signalNode(dir, id, 'SIGCONT');
+  }
+  await until(() => running().length === 0, 5_000);
+  const killed = running();
+  for (const id of killed) process.kill(pids.get(id)!, 'SIGKILL');
+  await until(() => running().length === 0, 2_000);
+  const still = running();
   for (const n of config.nodes) if (!still.includes(n.id)) rmSync(join(nodeDir(dir, n.id), PID_FILE), { force: true });
-  if (still.length > 0) throw new UserError(`nodes ${still.join(', ')} did not stop, even on SIGKILL: pids ${still.map((id) => pidOf(dir, id)).join(', ')}`);
+  if (still.length > 0) throw new UserError(`nodes ${still.join(', ')} did not stop, even on SIGKILL: pids ${still.map((id) => pids.get(id)).join(', ')}`);
   return { stopped, killed };
 }
 

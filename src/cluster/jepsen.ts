@@ -12,11 +12,9 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../core/errors.ts';
-import { KvClient } from '../host/client.ts';
-import type { KvCommand, KvOperation, KvResult } from '../host/kv.ts';
+import type { KvClient } from '../host/client.ts';
 import { clientNode } from '../host/host.ts';
 import type { LogEvent, NodeId } from '../host/types.ts';
-import { nextOperation } from '../host/workload.ts';
 import { checkHistory } from '../lincheck/check.ts';
 import { formatHistory } from '../lincheck/history.ts';
 import type { HistoryEvent } from '../lincheck/history.ts';
@@ -24,6 +22,8 @@ import { systemNamed } from '../systems.ts';
 import { clusterSystem } from './config.ts';
 import type { ClusterConfig } from './config.ts';
 import { alive, findLeader, restartNode, signalNode, sleep, startCluster, stopCluster } from './control.ts';
+import { LEDGER, httpClient } from './client.ts';
+import type { ClientSide } from './client.ts';
 import { LinkProxies } from './proxy.ts';
 import { mergeClusterLogs } from './merge.ts';
 import { protocolNamed } from '../protocols.ts';
@@ -70,110 +70,8 @@ export interface ClusterTestReport {
   readonly validation: { readonly log: string; readonly lines: number; readonly accepted: boolean; readonly rejectedLine?: number; readonly explanation?: readonly string[]; readonly tlcSeconds: number } | { readonly skipped: string };
 }
 
-const LEDGER = 'ledger';
-const REQUEST_TIMEOUT_MS = 1_000;
-const GIVE_UP_MS = 4_000;
 
 /** A client of a real cluster: the simulator's KvClient, its requests over HTTP. */
-interface ClientSide {
-  /** Matching replies from distinct nodes that make a result, and whether a request goes to every node (PBFT: f + 1, yes). */
-  readonly replies: number;
-  readonly broadcast: boolean;
-  /** The client took a result on these nodes' replies: a step of the spec (PBFT.tla's ClientAccept), for the event log. */
-  readonly accepted?: (client: number, encoded: string, repliers: readonly NodeId[]) => void;
-  /** Every client's off switch: at the end of a run (or when it fails) no timer of theirs may keep the process alive. */
-  readonly halts: (() => void)[];
-}
-
-function httpClient(
-  config: ClusterConfig,
-  side: ClientSide,
-  id: number,
-  record: (e: HistoryEvent) => void,
-  started: number,
-  running: () => boolean,
-  only?: KvOperation,
-): KvClient {
-  const timers = new Map<string, NodeJS.Timeout>();
-  const lastWritten = new Map<string, string>();
-  let client: KvClient;
-  side.halts.push(() => {
-    halted = true;
-    for (const t of timers.values()) clearTimeout(t);
-  });
-  let halted = false;
-  const send = async (to: NodeId, command: KvCommand) => {
-    if (halted) return;
-    const node = config.nodes.find((n) => n.id === to)!;
-    const { method, path, body } = request(command.op);
-    try {
-      const res = await fetch(`http://${config.host}:${node.httpPort}${path}?client=${command.client}&seq=${command.seq}`, { method, body, redirect: 'manual', signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS * 3) });
-      const json = (await res.json()) as { value?: string; leader?: string };
-      let result: KvResult | undefined;
-      if (res.status === 200) result = { ok: true, ...(command.op.f === 'get' && { value: json.value ?? '' }) };
-      else if (res.status === 412) result = { ok: false };
-      else if (res.status === 307) return client.onReply(to, command.seq, undefined, json.leader);
-      else return; // 503, 504: no outcome here; the client's retry timer tries again.
-      client.onReply(to, command.seq, result, undefined);
-    } catch {
-      // Down, paused or cut off: the retry timer moves on to another node.
-    }
-  };
-  client = new KvClient(
-    {
-      id,
-      servers: config.nodes.map((n) => n.id),
-      ops: only === undefined ? Number.POSITIVE_INFINITY : 1,
-      intervalMs: [0, 20],
-      timeoutMs: REQUEST_TIMEOUT_MS,
-      giveUpMs: GIVE_UP_MS,
-      replies: side.replies,
-      broadcast: side.broadcast,
-      // A fifth of the operations append to the ledger, whose final value tells whether an acknowledged write was lost.
-      nextOperation: (random) => {
-        if (only !== undefined) return only;
-        if (random() < 0.2 && random() < 0.2) return { f: 'append', key: LEDGER, value: `${id}.${Math.floor(random() * 1e9).toString(36)};` };
-        const op = nextOperation({ mix: { get: 3, put: 3, append: 2, cas: 1, delete: 1 }, keys: 3 }, false, lastWritten, random);
-        if (op.f === 'put') lastWritten.set(op.key, op.value);
-        return op;
-      },
-      clients: 1_000,
-    },
-    {
-      now: () => Date.now() - started,
-      random: Math.random,
-      send: (to, command) => void send(to, command),
-      setTimer: (name, delayMs) => {
-        clearTimeout(timers.get(name));
-        if (halted || (name === 'next' && !running())) return;
-        timers.set(
-          name,
-          setTimeout(() => client.onTimer(name), delayMs),
-        );
-      },
-      record,
-      ...(side.accepted !== undefined && { accepted: (encoded: string, repliers: readonly NodeId[]) => side.accepted!(id, encoded, repliers) }),
-    },
-  );
-  return client;
-}
-
-function request(op: KvOperation): { method: string; path: string; body?: string } {
-  const path = `/kv/${encodeURIComponent(op.key)}`;
-  switch (op.f) {
-    case 'get':
-      return { method: 'GET', path };
-    case 'put':
-      return { method: 'PUT', path, body: op.value };
-    case 'delete':
-      return { method: 'DELETE', path };
-    case 'append':
-      return { method: 'POST', path: `${path}/append`, body: op.value };
-    case 'cas':
-      return { method: 'POST', path: `${path}/cas`, body: JSON.stringify({ from: op.from, to: op.to }) };
-  }
-}
-
 export async function runClusterTest(o: ClusterTestOptions): Promise<ClusterTestReport> {
   const system = systemNamed(o.protocol);
   if (system.model === 'register') throw new UserError(`cluster test runs the key-value store; ${system.name} decides one value`);

@@ -58,6 +58,15 @@ describe('cluster', () => {
     expect((await kv('POST', '/kv/k0/cas', JSON.stringify({ from: 'v0', to: 'x0' }))).json.code).toBe('cas-failed');
     expect((await kv('POST', '/kv/k1/append', '+'))).toMatchObject({ status: 200 });
 
+    // The command-line client finds the leader and says what became of each command.
+    const kvCli = (...args: string[]) => cli(['kv', ...args, '--data', data]);
+    expect(kvCli('put', 'greeting', 'hello').stdout).toBe('ok\n');
+    expect(kvCli('append', 'greeting', ', world').stdout).toBe('ok\n');
+    expect(kvCli('get', 'greeting').stdout).toBe('hello, world\n');
+    expectOneLineError({ ...kvCli('cas', 'greeting', 'nope', 'x'), code: 2 }, /the value of greeting is not "nope": nothing changed/);
+    expect(kvCli('cas', 'greeting', 'nope', 'x').code).toBe(1);
+    expectOneLineError(kvCli('frob', 'greeting'), /no operation "frob"/);
+
     // kill -9 the leader: the two others elect a new one, and every acknowledged write is there.
     const leaderPid = pidOf(data, leader);
     process.kill(leaderPid, 'SIGKILL');
@@ -93,7 +102,14 @@ describe('cluster', () => {
     const stopped = cli(['cluster', 'stop', '--data', data]);
     expect(stopped.code).toBe(0);
     expect(stopped.stdout).toMatch(/^stopped s1, s2, s3;/);
-    for (const pid of [leaderPid, ...pids]) expect(alive(pid)).toBe(false);
+    const cmdline = (pid: number) => {
+      try {
+        return readFileSync(`/proc/${pid}/stat`, 'utf8');
+      } catch {
+        return 'gone';
+      }
+    };
+    for (const pid of [leaderPid, ...pids]) expect(alive(pid), `pid ${pid}: ${cmdline(pid)}`).toBe(false);
     expect(execFileSync('ps', ['-eo', 'args'], { encoding: 'utf8' })).not.toContain(`cluster node s1 --data ${data}`);
   }, 90_000);
 
