@@ -20,17 +20,24 @@ export const DATABASE_FILE = 'node.db';
 export const PID_FILE = 'pid';
 
 /**
- * The real environment of one node: what the simulator fakes. A step's writes and its line of the
- * event log are one transaction of the node's database (the host syncs a step, then records it:
- * the sync waits here for the record), and the line is appended to events.ndjson after it.
+ * The real environment of one node: what the simulator fakes. Steps are committed in groups: the
+ * steps taken in one turn of the event loop (the 64 requests that arrived together, and what
+ * they led to) are one transaction of the node's database, their writes and their lines of the
+ * event log together, and only when it has committed do their messages and replies leave. So a
+ * step's writes are on disk before anything that depends on them is sent, as one step at a time
+ * would have them, and a node killed at any moment has logged exactly the steps it kept; but a
+ * sync is shared by every step of the group.
  */
 class RealEnvironment<M> implements HostEnvironment<M> {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private lines: number;
   private readonly started = Date.now();
-  private pending: { value: unknown } | undefined;
+  /** The group not yet committed: the node's stable state after its last step, its lines, and what waits to be sent. */
+  private group: { value: unknown; readonly lines: string[]; readonly outbox: (() => void)[] } | undefined;
   private readonly stable: Storage;
   host: NodeHost<unknown, M, unknown> | undefined;
+  /** Groups committed and steps in them, for /status. */
+  readonly commits = { groups: 0, steps: 0 };
 
   constructor(
     private readonly id: NodeId,
@@ -43,9 +50,24 @@ class RealEnvironment<M> implements HostEnvironment<M> {
     this.stable = {
       read: () => database.read(),
       writeAndSync: (value) => {
-        this.pending = { value };
+        if (this.group === undefined) {
+          this.group = { value, lines: [], outbox: [] };
+          setImmediate(() => this.commit());
+        } else this.group.value = value;
       },
     };
+  }
+
+  /** One transaction for the group's steps; then their messages leave. */
+  private commit(): void {
+    const group = this.group;
+    if (group === undefined) return;
+    this.group = undefined;
+    this.database.writeSteps(group.value, group.lines);
+    this.commits.groups++;
+    this.commits.steps += group.lines.length;
+    if (group.lines.length > 0) writeSync(this.events, `${group.lines.join('\n')}\n`);
+    for (const send of group.outbox) send();
   }
 
   now(): number {
@@ -73,7 +95,14 @@ class RealEnvironment<M> implements HostEnvironment<M> {
     this.timers.delete(name);
   }
 
-  send(_from: NodeId, to: NodeId, wire: Wire<M>): void {
+  send(from: NodeId, to: NodeId, wire: Wire<M>): void {
+    // Nothing leaves before the steps it depends on are on disk.
+    if (this.group !== undefined) return void this.group.outbox.push(() => this.deliverNow(to, wire));
+    this.deliverNow(to, wire);
+    void from;
+  }
+
+  private deliverNow(to: NodeId, wire: Wire<M>): void {
     if (wire.type === 'ClientReply') this.http.reply(wire);
     // A server's roles talk to each other (Multi-Paxos's proposer to its own acceptor): through
     // the event loop, as a message, never inside the step that sent it.
@@ -86,17 +115,19 @@ class RealEnvironment<M> implements HostEnvironment<M> {
   }
 
   record(event: object): void {
+    if (this.group === undefined) throw new Error('a step was recorded without its writes');
     // Wall-clock milliseconds, so that the nodes' logs of one run can be merged in one order.
-    const line = JSON.stringify({ n: ++this.lines, t: Date.now(), ...event });
-    if (this.pending === undefined) throw new Error('a step was recorded without its writes');
-    this.database.writeStep(this.pending.value, line);
-    this.pending = undefined;
-    writeSync(this.events, `${line}\n`);
+    this.group.lines.push(JSON.stringify({ n: ++this.lines, t: Date.now(), ...event }));
   }
 
   applied(): void {}
 
   stepped(): void {}
+
+  /** Commit what is pending now (before the node stops). */
+  flush(): void {
+    this.commit();
+  }
 
   clearTimers(): void {
     for (const t of this.timers.values()) clearTimeout(t);
@@ -148,6 +179,7 @@ export async function runNode(dir: string, id: NodeId): Promise<{ stop(): Promis
   return {
     async stop() {
       env.clearTimers();
+      env.flush();
       await http.close();
       await transport.close();
       storage.close();

@@ -39,7 +39,7 @@ export class SqliteStorage implements Storage {
   private readonly deleteField: Database.Statement;
   private readonly putEntry: Database.Statement;
   private readonly truncate: Database.Statement;
-  private readonly transaction: (value: Record<string, unknown>, event: string | undefined) => void;
+  private readonly transaction: (value: Record<string, unknown>, events: readonly string[]) => void;
   private readonly putEvent: Database.Statement;
 
   /** Open (or create) the database of `identity` at `file`. */
@@ -69,9 +69,10 @@ export class SqliteStorage implements Storage {
     this.putEntry = this.db.prepare('INSERT INTO entries (field, idx, value) VALUES (?, ?, ?) ON CONFLICT (field, idx) DO UPDATE SET value = excluded.value');
     this.truncate = this.db.prepare('DELETE FROM entries WHERE field = ? AND idx >= ?');
     this.putEvent = this.db.prepare('INSERT INTO events (n, line) VALUES (?, ?)');
-    this.transaction = this.db.transaction((value: Record<string, unknown>, event: string | undefined) => {
+    this.transaction = this.db.transaction((value: Record<string, unknown>, events: readonly string[]) => {
       this.writeFields(value);
-      if (event !== undefined) this.putEvent.run(this.lastEvent() + 1, event);
+      let n = events.length === 0 ? 0 : this.lastEvent();
+      for (const line of events) this.putEvent.run(++n, line);
     });
     this.remember(this.readAll());
   }
@@ -81,19 +82,19 @@ export class SqliteStorage implements Storage {
   }
 
   writeAndSync(value: unknown): void {
-    this.writeStep(value, undefined);
+    this.writeSteps(value, []);
   }
 
   /**
-   * A step's writes and its line of the event log, in one transaction: a node killed at any
-   * moment has logged exactly the steps it kept (a step synced but not logged would be one the
-   * log's reader, TLC, never saw, and the node's next line would not follow).
+   * The stable state after some steps, and their lines of the event log, in one transaction: a
+   * node killed at any moment has logged exactly the steps it kept (a step synced but not logged
+   * would be one the log's reader, TLC, never saw, and the node's next line would not follow).
    */
-  writeStep(value: unknown, event: string | undefined): void {
+  writeSteps(value: unknown, events: readonly string[]): void {
     if (typeof value !== 'object' || value === null || Array.isArray(value)) {
       throw new Error(`stable storage holds an object of fields, not ${JSON.stringify(value)}`);
     }
-    this.transaction(value as Record<string, unknown>, event);
+    this.transaction(value as Record<string, unknown>, events);
   }
 
   /** The event log's lines, in order. */
