@@ -55,6 +55,7 @@ export interface Fault {
 export interface ClusterTestReport {
   readonly protocol: string;
   readonly nodes: number;
+  /** From the first client's start to the clients' last operation after the heal. */
   readonly seconds: number;
   readonly ops: { readonly ok: number; readonly fail: number; readonly info: number };
   /** Operations with a definite outcome (ok or fail) over all: the rest timed out (info). */
@@ -142,13 +143,14 @@ export async function runClusterTest(o: ClusterTestOptions): Promise<ClusterTest
     const latencies = clients.flatMap((c) => c.latencies).sort((a, b) => a - b);
     const file = join(o.dir, 'history.edn');
     writeFileSync(file, formatHistory(history));
+    const seconds = (Date.now() - started) / 1000;
     // The nodes stopped, their logs are whole: TLC decides whether, merged, they are a behaviour of the spec.
     await stopCluster(o.dir);
     const validation = await validateRun(o, config, clientSteps, note);
     return {
       protocol: config.protocol,
       nodes: config.nodes.length,
-      seconds: (Date.now() - started) / 1000,
+      seconds,
       ops,
       availability: (ops.ok + ops.fail) / Math.max(1, ops.ok + ops.fail + ops.info),
       latencyMs: { p50: quantile(latencies, 0.5), p99: quantile(latencies, 0.99) },

@@ -164,7 +164,7 @@ async function clusterTest(args: readonly string[], dir: string, values: Command
         ['what', 'result'],
         [
           ['cluster', `${r.protocol}, ${r.nodes} nodes, ${r.seconds.toFixed(1)} s`],
-          ['faults', r.faults.length === 0 ? 'none' : `${r.faults.length}: ${r.faults.join('; ')}`],
+          ['faults', r.faults.length === 0 ? 'none' : `${r.faults.length} (below)`],
           ['operations', `${count(r.ops.ok)} ok, ${count(r.ops.fail)} fail, ${count(r.ops.info)} info (timed out: may have happened)`],
           ['availability', `${(100 * r.availability).toFixed(1)} % of operations had a definite outcome`],
           ['latency', `p50 ${ms(r.latencyMs.p50)}, p99 ${ms(r.latencyMs.p99)} (ok and fail)`],
@@ -179,7 +179,7 @@ async function clusterTest(args: readonly string[], dir: string, values: Command
           ],
           ['history', shown(r.history)],
         ],
-      )}\n${'accepted' in r.validation && !r.validation.accepted ? `${(r.validation.explanation ?? []).join('\n')}\n` : ''}${ok ? 'The cluster kept its promises.' : 'FAILED.'}\n`,
+      )}\n${r.faults.map((f) => `  ${f}\n`).join('')}${'accepted' in r.validation && !r.validation.accepted ? `${(r.validation.explanation ?? []).join('\n')}\n` : ''}${ok ? 'The cluster kept its promises.' : 'FAILED.'}\n`,
     );
   }
   return ok ? 0 : 1;
