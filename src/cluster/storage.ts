@@ -22,6 +22,28 @@ export interface StorageIdentity {
 
 const FORMAT = '1';
 
+/**
+ * A value as a row holds it: JSON, with the sets and maps of a protocol's state (PBFT's replica
+ * keeps its messages in sets) as {"$set": [...]} and {"$map": [[key, value], ...]}, so that what a
+ * restart reads back is what was written.
+ */
+export function encodeValue(value: unknown): string {
+  return JSON.stringify(value === undefined ? null : value, (_key, v: unknown) =>
+    v instanceof Set ? { $set: [...v] } : v instanceof Map ? { $map: [...v] } : v,
+  );
+}
+
+export function decodeValue(text: string): unknown {
+  return JSON.parse(text, (_key, v: unknown) => {
+    if (typeof v !== 'object' || v === null || Array.isArray(v)) return v;
+    const keys = Object.keys(v);
+    if (keys.length !== 1) return v;
+    if (keys[0] === '$set' && Array.isArray((v as { $set: unknown }).$set)) return new Set((v as { $set: unknown[] }).$set);
+    if (keys[0] === '$map' && Array.isArray((v as { $map: unknown }).$map)) return new Map((v as { $map: [unknown, unknown][] }).$map);
+    return v;
+  });
+}
+
 const SCHEMA = `
   CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
   CREATE TABLE IF NOT EXISTS fields (name TEXT PRIMARY KEY, value TEXT NOT NULL);
@@ -126,10 +148,10 @@ export class SqliteStorage implements Storage {
         while (from < old.length && from < v.length && old[from] === v[from]) from++;
         if (was?.kind !== 'list') this.putField.run(name, '[]');
         if (from < old.length) this.truncate.run(name, from);
-        for (let i = from; i < v.length; i++) this.putEntry.run(name, i, JSON.stringify(v[i]));
+        for (let i = from; i < v.length; i++) this.putEntry.run(name, i, encodeValue(v[i]));
         this.written.set(name, { kind: 'list', entries: v });
       } else {
-        const json = JSON.stringify(v === undefined ? null : v);
+        const json = encodeValue(v);
         if (was?.kind === 'list') this.truncate.run(name, 0);
         if (was?.kind !== 'value' || was.json !== json) this.putField.run(name, json);
         this.written.set(name, { kind: 'value', json });
@@ -141,12 +163,12 @@ export class SqliteStorage implements Storage {
     const fields = this.db.prepare('SELECT name, value FROM fields ORDER BY name').all() as { name: string; value: string }[];
     if (fields.length === 0) return undefined;
     const out: Record<string, unknown> = {};
-    for (const f of fields) out[f.name] = JSON.parse(f.value);
+    for (const f of fields) out[f.name] = decodeValue(f.value);
     const entries = this.db.prepare('SELECT field, idx, value FROM entries ORDER BY field, idx').all() as { field: string; idx: number; value: string }[];
     for (const e of entries) {
       const list = out[e.field];
       if (!Array.isArray(list) || list.length !== e.idx) throw new UserError(`${this.file}: entry ${e.idx} of ${e.field} is out of place: the database is damaged; move it aside to start this node afresh`);
-      list.push(JSON.parse(e.value));
+      list.push(decodeValue(e.value));
     }
     return out;
   }
@@ -154,7 +176,7 @@ export class SqliteStorage implements Storage {
   private remember(value: Record<string, unknown> | undefined): void {
     this.written.clear();
     for (const [name, v] of Object.entries(value ?? {})) {
-      this.written.set(name, Array.isArray(v) ? { kind: 'list', entries: v } : { kind: 'value', json: JSON.stringify(v) });
+      this.written.set(name, Array.isArray(v) ? { kind: 'list', entries: v } : { kind: 'value', json: encodeValue(v) });
     }
   }
 }

@@ -16,6 +16,7 @@ import { drawDelay } from '../host/system.ts';
 import type { SystemOptions, SystemProtocol } from '../host/system.ts';
 import type { HostContext, HostPolicy, NodeId, ReducerStep, SystemDefinition } from '../host/types.ts';
 import { createAdversary, parseByzantine } from './byzantine.ts';
+import { KeyedSet } from '../core/keyed-set.ts';
 import { pbftRules } from './mutants.ts';
 import { certificate, certificateKey, commitKey, commitMsg, initialReplica, messageKey, prePrepareKey, preparedCerts, prepareMsg, primary, step } from './node.ts';
 import type { PbftConfig } from './node.ts';
@@ -1031,9 +1032,13 @@ export function createPbftSystem(options: SystemOptions): SystemDefinition<Repli
     initialNode: (id) => initialReplica(Number(id)),
     reduce: (node, event) => pbftReduce(cfg, node, event),
     destinations: (m) => servers.filter((s) => s !== String(m.sender)),
-    // No restart in PBFT.tla: the whole replica is its stable state, and a crash is a pause.
-    stable: (node) => node,
-    recover: (_id, stable) => ({ node: stable as Replica }),
+    // No restart in PBFT.tla: the whole replica is its stable state, and a crash is a pause. Its
+    // sets are written as lists (a real node's database holds data, not objects) and rebuilt.
+    stable: (node) => ({ ...node, log: node.log.items, committed: node.committed.items }),
+    recover: (_id, stable) => {
+      const s = stable as Omit<Replica, 'log' | 'committed'> & { log: readonly PbftMessage[]; committed: readonly Certificate[] };
+      return { node: { ...s, log: KeyedSet.of(s.log, messageKey), committed: KeyedSet.of(s.committed, certificateKey) } };
+    },
     committed: (node) => ({ length: node.executed.length, entry: (k) => node.executed[k] }),
     isNoop: (entry) => entry === NULL_REQUEST,
     leading: (node) => (node.status === 'Normal' && primary(cfg, node.view) === node.id ? node.view : undefined),

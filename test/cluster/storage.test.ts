@@ -70,6 +70,33 @@ describe('SqliteStorage', () => {
     );
   });
 
+  it('reads back sets and maps as sets and maps (PBFT keeps its messages in sets), at any depth', () => {
+    const leaf = fc.oneof(fc.integer(), fc.string({ maxLength: 4 }), fc.boolean(), fc.constant(null));
+    const { tree } = fc.letrec((tie) => ({
+      tree: fc.oneof(
+        { depthSize: 'small' },
+        leaf,
+        fc.array(tie('tree'), { maxLength: 3 }),
+        fc.dictionary(fc.string({ minLength: 1, maxLength: 3 }), tie('tree'), { maxKeys: 3 }),
+        fc.array(leaf, { maxLength: 3 }).map((xs) => new Set(xs)),
+        fc.array(fc.tuple(fc.string({ maxLength: 3 }), tie('tree')), { maxLength: 3 }).map((kv) => new Map(kv)),
+      ),
+    }));
+    fc.assert(
+      fc.property(fc.dictionary(fc.string({ minLength: 1, maxLength: 4 }), tree, { maxKeys: 4 }), (state) => {
+        const file = freshFile();
+        const storage = SqliteStorage.open(file, me);
+        storage.writeAndSync(state);
+        storage.close();
+        const again = SqliteStorage.open(file, me);
+        const read = again.read() ?? {};
+        again.close();
+        expect(read).toEqual(state);
+      }),
+      { numRuns: 100 },
+    );
+  });
+
   it('writes a step that appends one entry to a long log as a page or two, not the whole log', () => {
     const file = freshFile();
     const storage = SqliteStorage.open(file, me);
