@@ -199,10 +199,12 @@ function portFree(host: string, port: number): Promise<boolean> {
   });
 }
 
+/** The last line of a node's output that says what went wrong (an error, ours or Node's), else its last line. */
 export function lastLine(file: string): string {
   if (!existsSync(file)) return 'no output';
   const lines = readFileSync(file, 'utf8').trim().split('\n');
-  return lines[lines.length - 1] || 'no output';
+  const error = lines.findLast((l) => /^(consensus-lab: |\w*Error\b)/.test(l));
+  return error ?? (lines[lines.length - 1] || 'no output');
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

@@ -21,7 +21,7 @@ import type { HistoryEvent } from '../lincheck/history.ts';
 import { systemNamed } from '../systems.ts';
 import { clusterSystem } from './config.ts';
 import type { ClusterConfig } from './config.ts';
-import { alive, findLeader, restartNode, signalNode, sleep, startCluster, stopCluster } from './control.ts';
+import { NODE_OUTPUT, alive, findLeader, lastLine, restartNode, signalNode, sleep, startCluster, stopCluster } from './control.ts';
 import { LEDGER, httpClient } from './client.ts';
 import type { ClientSide } from './client.ts';
 import { LinkProxies } from './proxy.ts';
@@ -66,6 +66,8 @@ export interface ClusterTestReport {
   readonly lincheck: string;
   readonly ledger: { readonly acknowledged: number; readonly lost: number; readonly lostValues: readonly string[] };
   readonly recoveredMs: number;
+  /** Nodes that stopped on their own during the run (not killed by the nemesis), with the last line of their output. */
+  readonly crashed: readonly { readonly node: NodeId; readonly lastLine: string }[];
   readonly history: string;
   /** TLC's verdict on the nodes' event logs, merged into one (src/cluster/merge.ts). */
   readonly validation: { readonly log: string; readonly lines: number; readonly accepted: boolean; readonly rejectedLine?: number; readonly explanation?: readonly string[]; readonly tlcSeconds: number } | { readonly skipped: string };
@@ -124,7 +126,11 @@ export async function runClusterTest(o: ClusterTestOptions): Promise<ClusterTest
     running = false;
     proxies!.heal();
     for (const n of config.nodes) signalNode(o.dir, n.id, 'SIGCONT');
-    for (const n of config.nodes) if (!alive(config, o.dir).includes(n.id)) await restartNode(o.dir, n.id);
+    // The nemesis restarts every node it kills: one that is down now stopped by itself (a bug).
+    const crashed = config.nodes
+      .filter((n) => !alive(config, o.dir).includes(n.id))
+      .map((n) => ({ node: n.id, lastLine: lastLine(join(o.dir, n.id, NODE_OUTPUT)) }));
+    for (const c of crashed) await restartNode(o.dir, c.node);
     const healed = Date.now();
     for (const c of clients) c.givingUp = false;
     while (clients.some((c) => c.pending) && Date.now() - healed < 20_000) await sleep(50);
@@ -163,6 +169,7 @@ export async function runClusterTest(o: ClusterTestOptions): Promise<ClusterTest
           : `NOT linearizable: key ${verdict.failing?.key ?? '?'} (consensus-lab lincheck ${file} --model kv shows why)`,
       ledger: { acknowledged: acknowledged.length, lost: lostValues.length, lostValues },
       recoveredMs,
+      crashed,
       history: file,
       validation,
     };

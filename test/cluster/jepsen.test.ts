@@ -35,8 +35,9 @@ describe('cluster test', () => {
     for (const f of r.faults) expect(f).toMatch(/: kill s\d \(the leader\) for 1\.5 s$/);
     expect(r.linearizable, r.lincheck).toBe(true);
     expect(r.ledger.lost, r.ledger.lostValues.join(' ')).toBe(0);
-    expect(r.ledger.acknowledged).toBeGreaterThan(5);
-    expect(r.ops.ok).toBeGreaterThan(50);
+    expect(r.crashed).toEqual([]);
+    expect(r.ledger.acknowledged).toBeGreaterThan(2);
+    expect(r.ops.ok).toBeGreaterThan(20);
     // TLC follows the nodes' event logs, merged into one, as a behaviour of Raft.tla.
     expect('accepted' in r.validation && r.validation.accepted, JSON.stringify(r.validation)).toBe(true);
     expect('lines' in r.validation && r.validation.lines).toBeGreaterThan(100);

@@ -155,7 +155,7 @@ async function clusterTest(args: readonly string[], dir: string, values: Command
   });
   progress.clear();
   const validated = 'accepted' in r.validation ? r.validation.accepted : true;
-  const ok = r.linearizable && r.ledger.lost === 0 && validated;
+  const ok = r.linearizable && r.ledger.lost === 0 && validated && r.crashed.length === 0;
   if (values.json === true) printJson({ ok, ...r });
   else {
     const ms = (x: number) => `${x.toFixed(0)} ms`;
@@ -169,6 +169,7 @@ async function clusterTest(args: readonly string[], dir: string, values: Command
           ['availability', `${(100 * r.availability).toFixed(1)} % of operations had a definite outcome`],
           ['latency', `p50 ${ms(r.latencyMs.p50)}, p99 ${ms(r.latencyMs.p99)} (ok and fail)`],
           ['recovery', `the clients' last operations done ${(r.recoveredMs / 1000).toFixed(1)} s after the heal`],
+          ['nodes that crashed', r.crashed.length === 0 ? 'none' : r.crashed.map((c) => `${c.node}: ${c.lastLine}`).join('; ')],
           ['linearizability', r.lincheck],
           ['acknowledged writes lost', `${r.ledger.lost} of ${count(r.ledger.acknowledged)} acknowledged appends to the ledger${r.ledger.lost > 0 ? `: ${r.ledger.lostValues.slice(0, 5).join(' ')}` : ''}`],
           [
