@@ -10,19 +10,8 @@
 (***************************************************************************)
 EXTENDS MCRaft
 
-\* Bounds of the mutants' models, beside MCRaft's, for bugs that take many
-\* steps to show (src/raft/cluster.ts applies them too):
-CONSTANTS
-    Faults,              \* FALSE: no server restarts and the network loses no message
-    OddTermCandidates,   \* the Candidates whose timer may fire into an odd term,
-    EvenTermCandidates   \* and into an even term: Figure 8's timers take turns
-
-MCTimeoutInTurn(i) ==
-    /\ i \in IF (currentTerm[i] + 1) % 2 = 1 THEN OddTermCandidates ELSE EvenTermCandidates
-    /\ MCTimeout(i)
-MCRestart(i) == Faults /\ R!Restart(i)
-MCDropMessage(i, j) == Faults /\ R!DropMessage(i, j)
-
+\* The mutants' models bound histories with MCRaft's Faults = FALSE and term
+\* turns (OddTermCandidates, EvenTermCandidates, MCTimeoutInTurn).
 ----
 \* raft-vote-no-log-check: a server votes for any candidate, whatever its log.
 CandidateLogIsUpToDateAlways(i, m) == TRUE

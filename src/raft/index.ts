@@ -13,7 +13,12 @@ import { raftTraceValidator } from './validate.ts';
 import { raftDriverHandler, raftReducerOf } from './implementation.ts';
 import type { Implementation } from '../impl/implementation.ts';
 
-/** The cluster model of a model's constants (Server, Value, Nil, MCRaft's bounds and, in a mutant's model, MutantsRaft's). */
+/** A term turn's candidates: the .cfg's, or MCRaft's default, every candidate. */
+function turn(constants: ReadonlyMap<string, TlaValue>, name: string): readonly string[] {
+  return constants.has(name) ? constantModelValues(constants, name) : constantModelValues(constants, 'Candidates');
+}
+
+/** The cluster model of a model's constants (Server, Value, Nil and MCRaft's bounds). */
 export function createRaftModel(
   constants: ReadonlyMap<string, TlaValue>,
   options: { mutant?: string; implementation?: Implementation } = {},
@@ -30,11 +35,12 @@ export function createRaftModel(
       maxLogLength: constantInt(constants, 'MaxLogLength'),
       maxCopies: constantInt(constants, 'MaxCopies'),
       maxInFlight: constantInt(constants, 'MaxInFlight'),
-      // The mutants' models (MutantsRaft.tla) add bounds of their own.
-      ...(constants.has('Faults') && {
-        faults: constantBool(constants, 'Faults'),
-        termTurns: { odd: constantModelValues(constants, 'OddTermCandidates'), even: constantModelValues(constants, 'EvenTermCandidates') },
+      // MCRaft's bounds for long histories, where the model's .cfg assigns them (their defaults bound nothing).
+      ...(constants.has('Faults') && { faults: constantBool(constants, 'Faults') }),
+      ...((constants.has('OddTermCandidates') || constants.has('EvenTermCandidates')) && {
+        termTurns: { odd: turn(constants, 'OddTermCandidates'), even: turn(constants, 'EvenTermCandidates') },
       }),
+      ...(constants.has('IdleHeartbeats') && { idleHeartbeats: constantBool(constants, 'IdleHeartbeats') }),
     },
   };
   const { implementation } = options;
@@ -62,8 +68,12 @@ export const raft = defineProtocol<RaftCluster, RaftAction>({
   driver: raftDriverHandler,
   mutants: RAFT_MUTANTS,
   mutantsModule: 'MutantsRaft.tla',
-  // AppendEntries of two entries (MaxEntries = 2), as the running system batches them.
-  graphModels: ['batch'],
+  // batch: AppendEntries of two entries (MaxEntries = 2), as the running system batches them.
+  // two-candidates: a candidate steps down for the leader of its term. copies: MaxCopies bounds
+  // every message in flight, not only the copied one. elections: three servers and a third term
+  // (the vote's log check, the prevLogTerm check), with term turns, no faults and no idle
+  // heartbeats. The small ones first: the mutation chain runs them in this order.
+  graphModels: ['batch', 'two-candidates', 'copies', 'elections'],
   traceValidator: raftTraceValidator,
   targets: [
     {
