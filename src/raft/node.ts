@@ -282,7 +282,8 @@ export function step(cfg: RaftConfig, node: RaftNode, event: RaftEvent): Transit
     case 'Timeout':
       return Timeout(cfg, node);
     case 'Receive':
-      return receive(cfg, node, event.message);
+      // HandleX(i, j) takes a message to i (m.mdest = i): a message to another server is not i's to handle.
+      return event.message.dest === node.id ? receive(cfg, node, event.message) : undefined;
     case 'BecomeLeader':
       return BecomeLeader(cfg, node);
     case 'ClientRequest':
