@@ -148,7 +148,12 @@ describe('consensus-lab', () => {
     expect(entry.simulation.failures).toEqual([]);
     expect(entry.simulation.ok).toBe(entry.simulation.runs);
     expect(entry.simulation.runs).toBeGreaterThanOrEqual(25);
-    expect(entry.graphs).toEqual([expect.objectContaining({ model: 'batch', equal: true })]);
+    // Every extra graph model (batch, elections, two-candidates, copies), each equal to TLC's.
+    expect(entry.graphs.map((g: { model: string }) => g.model)).toEqual(raft.graphModels);
+    for (const g of entry.graphs) expect(g, g.model).toMatchObject({ equal: true });
+    expect(raft.graphModels).toContain('elections');
+    // The last mutation scores ride along, one per protocol checked.
+    expect(gate.mutation.map((m: { protocol: string }) => m.protocol)).toEqual(['raft']);
     expect(entry.validation.logs.map((l: { accepted: boolean }) => l.accepted)).toEqual([true, true]);
     const xml = readFileSync(junit, 'utf8');
     expect(xml).toMatch(/<testsuite name="raft" tests="\d+" failures="0"/);
