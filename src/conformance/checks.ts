@@ -20,7 +20,7 @@ import type { ExploreProgress, ExploreResult } from '../explore/explorer.ts';
 import type { ClusterModel } from '../explore/model.ts';
 import type { Implementation } from '../impl/implementation.ts';
 import { compareGraphs } from './graph.ts';
-import { cachedGraph, graphCacheDir, graphCacheEnabled, graphDigest, keepGraph } from './graph-cache.ts';
+import { cachedGraph, graphCacheDir, graphCacheEnabled, graphDigest, keepGraph, readCachedGraph } from './graph-cache.ts';
 import type { GraphComparison } from './graph.ts';
 import { replayTrace } from './replay.ts';
 import type { ReplayFailure } from './replay.ts';
@@ -102,7 +102,7 @@ export async function tlcStateGraph(
   const digest = graphCacheEnabled() ? graphDigest(spec, config) : undefined;
   const started = performance.now();
   const hit = digest === undefined ? undefined : cachedGraph(name, digest);
-  if (hit !== undefined) return { dot: await readDotGraph(hit.dot), labelOf, tlc: { ...hit.tlc, seconds: (performance.now() - started) / 1000 }, cached: true };
+  if (hit !== undefined) return { dot: await readCachedGraph(hit.dot), labelOf, tlc: { ...hit.tlc, seconds: (performance.now() - started) / 1000 }, cached: true };
   const dir = mkdtempSync(join(digest === undefined ? tmpdir() : graphCacheDir(), 'dump-'));
   try {
     const file = join(dir, `${name}.dot`);

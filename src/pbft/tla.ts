@@ -26,7 +26,19 @@ function viewChangeToTla(m: ViewChangeMessage, digest: DigestToTla): TlaValue {
   });
 }
 
+// A message is one immutable object, shared by every state it is in (the network and the logs):
+// the model's states are converted once each when graphs are compared, and converting each
+// state's messages anew was most of the time of a comparison.
+const modelMessages = new WeakMap<PbftMessage, TlaValue>();
+
 export function messageToTla(m: PbftMessage, digest: DigestToTla = modelValue): TlaValue {
+  if (digest !== modelValue) return convertMessage(m, digest);
+  let value = modelMessages.get(m);
+  if (value === undefined) modelMessages.set(m, (value = convertMessage(m, digest)));
+  return value;
+}
+
+function convertMessage(m: PbftMessage, digest: DigestToTla): TlaValue {
   switch (m.type) {
     case 'PrePrepare':
     case 'Prepare':

@@ -1,12 +1,13 @@
 // The cache of TLC's graphs is keyed by everything TLC read: a changed module, .cfg or jar is a
 // different graph; the same inputs are the same key, whichever process asks.
 
-import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { graphDigest } from '../../src/conformance/graph-cache.ts';
+import { graphDigest, readCachedGraph } from '../../src/conformance/graph-cache.ts';
+import { readDotGraph } from '../../src/core/tla/dot.ts';
 import { repoRoot } from '../../src/core/paths.ts';
 
 const specs = join(repoRoot(), 'specs', 'raft');
@@ -41,6 +42,37 @@ describe('the graph cache key', () => {
     } finally {
       if (before === undefined) delete process.env.TLA2TOOLS_JAR;
       else process.env.TLA2TOOLS_JAR = before;
+    }
+  });
+});
+
+describe('a cached graph read back', () => {
+  const DOT = [
+    'strict digraph DiskGraph {',
+    'subgraph cluster_graph {',
+    '1 [label="/\\\\ x = 0\\n/\\\\ y = {1, 2}",style = filled]',
+    '1 -> -2 [label="Inc",color="black",fontcolor="black"];',
+    '-2 [label="/\\\\ x = 1\\n/\\\\ y = {1, 2}"];',
+    '-2 -> -2 [label="Stay"];',
+    '}',
+    '}',
+  ].join('\n');
+
+  it('is the graph of the dump, whether read from the dump, from its parsed file, or from a parsed file that is not a graph', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'graph-parsed-'));
+    const dot = join(dir, 'm.conformance.0123.dot');
+    writeFileSync(dot, DOT);
+    const expected = await readDotGraph(dot);
+    expect(expected.nodes.size).toBe(2);
+    expect(await readCachedGraph(dot)).toEqual(expected);
+    const parsed = join(dir, 'm.conformance.0123.parsed-1.v8');
+    expect(existsSync(parsed)).toBe(true);
+    writeFileSync(dot, 'not read again: the parsed file is');
+    expect(await readCachedGraph(dot)).toEqual(expected);
+    writeFileSync(dot, DOT);
+    for (const bad of ['', 'garbage', JSON.stringify({ nodes: [] })]) {
+      writeFileSync(parsed, bad);
+      expect(await readCachedGraph(dot)).toEqual(expected);
     }
   });
 });
