@@ -27,7 +27,7 @@ import type { ClientSide } from './client.ts';
 import { LinkProxies } from './proxy.ts';
 import { mergeClusterLogs } from './merge.ts';
 import { protocolNamed } from '../protocols.ts';
-import { validateLog } from '../validate/validate.ts';
+import { validateLog, validationProgressLine } from '../validate/validate.ts';
 
 export type NemesisKind = 'kill' | 'pause' | 'partition';
 export const NEMESES: readonly NemesisKind[] = ['kill', 'pause', 'partition'];
@@ -186,7 +186,7 @@ async function validateRun(o: ClusterTestOptions, config: ClusterConfig, clientS
   if (p.traceValidator === undefined) return { skipped: `${p.name} has no trace spec` };
   const merged = mergeClusterLogs(o.dir, config, clientSteps);
   note(`TLC validates the nodes' event logs, merged: ${merged.lines} lines`);
-  const r = await validateLog(p, p.traceValidator, merged.file);
+  const r = await validateLog(p, p.traceValidator, merged.file, { onProgress: (x) => note(validationProgressLine(x)) });
   return { log: merged.file, lines: r.lines, accepted: r.accepted, rejectedLine: r.rejectedLine, explanation: r.explanation, tlcSeconds: r.tlc.seconds };
 }
 

@@ -53,11 +53,24 @@ export interface ValidationResult {
   readonly seconds: number;
 }
 
+/** How far TLC has followed a log: TLC reports its depth about once a minute. */
+export interface ValidationProgress {
+  readonly followed: number;
+  readonly steps: number;
+  readonly states: number;
+  readonly seconds?: number;
+}
+
+/** The progress as one line. */
+export function validationProgressLine(x: ValidationProgress): string {
+  return `TLC has followed ${x.followed.toLocaleString('en-US')} of ${x.steps.toLocaleString('en-US')} steps${x.seconds === undefined ? '' : ` in ${x.seconds.toFixed(0)} s`} (${x.states.toLocaleString('en-US')} states)`;
+}
+
 export async function validateLog(
   p: Protocol,
   validator: TraceValidator,
   file: string,
-  options: { onProgress?: (x: TlcProgress) => void; workers?: number } = {},
+  options: { onProgress?: (x: ValidationProgress) => void; workers?: number } = {},
 ): Promise<ValidationResult> {
   const started = performance.now();
   const lines = readEventLog(file);
@@ -78,7 +91,9 @@ export async function validateLog(
       // TLC evaluates an action's \A over a set one nested call an element: a primary's log of
       // thousands of pre-prepares (PBFT.tla's PrePrepare) needs more than the JVM's default stack.
       javaOpts: ['-Xss256m', ...defaultJavaOpts()],
-      onProgress: options.onProgress,
+      onProgress:
+        options.onProgress &&
+        ((x: TlcProgress) => options.onProgress?.({ followed: Math.max(0, (x.depth ?? 1) - 1), steps: model.steps.length, states: x.distinct ?? x.generated, seconds: x.seconds })),
     });
     const tlc = { distinctStates: result.distinctStates, statesGenerated: result.statesGenerated, depth: result.depth, seconds: result.seconds };
     const base = { file, lines: lines.length, steps: model.steps.length, tlc };

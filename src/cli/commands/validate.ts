@@ -3,11 +3,11 @@
 
 import { EXIT_CHECK_FAILED, EXIT_OK, UserError } from '../../core/errors.ts';
 import { PROTOCOLS } from '../../protocols.ts';
-import { validateLog } from '../../validate/validate.ts';
+import { validateLog, validationProgressLine } from '../../validate/validate.ts';
 import type { ValidationResult } from '../../validate/validate.ts';
 import type { CommandContext } from '../main.ts';
 import { Progress, count, printJson, secs, table } from '../output.ts';
-import { requireProtocol, tlcProgress } from './common.ts';
+import { requireProtocol } from './common.ts';
 
 export async function validateCommand({ positionals, values }: CommandContext): Promise<number> {
   const [name, ...files] = positionals;
@@ -19,7 +19,7 @@ export async function validateCommand({ positionals, values }: CommandContext): 
   const results: ValidationResult[] = [];
   for (const file of files) {
     progress.note(`${p.name}: TLC follows ${file}`);
-    results.push(await validateLog(p, validator, file, { onProgress: tlcProgress(progress, 'TLC') }));
+    results.push(await validateLog(p, validator, file, { onProgress: (x) => progress.update(validationProgressLine(x)) }));
     progress.clear();
   }
   const ok = results.every((r) => r.accepted);

@@ -102,6 +102,8 @@ export interface TlcProgress {
   queue?: number;
   /** Seconds since TLC started checking, to TLC's one-second timestamp resolution. */
   seconds?: number;
+  /** The depth of the search so far ("Progress(D)"): in trace validation, the lines followed and one. */
+  depth?: number;
 }
 
 export type TlcEvent =
@@ -551,7 +553,9 @@ function parseProgress(text: string, startedAt: number | undefined): TlcProgress
   const counts = parseCounts(text);
   if (counts === undefined) return undefined;
   const at = parseTimestamp(text);
-  return startedAt === undefined || at === undefined ? counts : { ...counts, seconds: Math.max(0, (at - startedAt) / 1000) };
+  const depth = text.match(/^Progress\((\d+)\)/)?.[1];
+  const withDepth = depth === undefined ? counts : { ...counts, depth: Number(depth) };
+  return startedAt === undefined || at === undefined ? withDepth : { ...withDepth, seconds: Math.max(0, (at - startedAt) / 1000) };
 }
 
 /** TLC's local "2026-11-22 19:16:20" timestamps, as milliseconds; only differences are meaningful. */

@@ -208,9 +208,9 @@ describe('streaming', () => {
     return events;
   }
 
-  it('reports progress with seconds since TLC started', () => {
+  it('reports progress with seconds since TLC started and the depth reached', () => {
     const progress = eventsOf(capture('killed').stdout).filter((e) => e.kind === 'progress');
-    expect(progress).toEqual([{ kind: 'progress', progress: { generated: 2381923, distinct: 808257, queue: 14282, seconds: 3 } }]);
+    expect(progress).toEqual([{ kind: 'progress', progress: { generated: 2381923, distinct: 808257, queue: 14282, seconds: 3, depth: 169 } }]);
   });
 
   it('reports simulation progress without the distinct-state and queue counts simulation does not keep', () => {
