@@ -63,6 +63,7 @@ export class SqliteStorage implements Storage {
   private readonly truncate: Database.Statement;
   private readonly transaction: (value: Record<string, unknown>, events: readonly string[]) => void;
   private readonly putEvent: Database.Statement;
+  private readonly maxEvent: Database.Statement;
 
   /** Open (or create) the database of `identity` at `file`. */
   static open(file: string, identity: StorageIdentity): SqliteStorage {
@@ -91,6 +92,7 @@ export class SqliteStorage implements Storage {
     this.putEntry = this.db.prepare('INSERT INTO entries (field, idx, value) VALUES (?, ?, ?) ON CONFLICT (field, idx) DO UPDATE SET value = excluded.value');
     this.truncate = this.db.prepare('DELETE FROM entries WHERE field = ? AND idx >= ?');
     this.putEvent = this.db.prepare('INSERT INTO events (n, line) VALUES (?, ?)');
+    this.maxEvent = this.db.prepare('SELECT max(n) AS n FROM events');
     this.transaction = this.db.transaction((value: Record<string, unknown>, events: readonly string[]) => {
       this.writeFields(value);
       let n = events.length === 0 ? 0 : this.lastEvent();
@@ -125,7 +127,7 @@ export class SqliteStorage implements Storage {
   }
 
   lastEvent(): number {
-    return (this.db.prepare('SELECT max(n) AS n FROM events').get() as { n: number | null }).n ?? 0;
+    return (this.maxEvent.get() as { n: number | null }).n ?? 0;
   }
 
   close(): void {
