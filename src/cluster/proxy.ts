@@ -35,6 +35,8 @@ export class LinkProxies {
       const outbound = createConnection({ host: this.config.host, port: target });
       for (const s of [inbound, outbound]) {
         sockets.add(s);
+        // As the nodes' own sockets: a small message leaves at once (Nagle's wait would add to every hop).
+        s.setNoDelay(true);
         s.on('error', () => {});
         s.on('close', () => {
           sockets.delete(s);
