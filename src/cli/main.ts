@@ -51,9 +51,10 @@ usage:
   consensus-lab cluster status|stop [--data DIR]     each node's role, term, commit and applied index | stop all
   consensus-lab cluster restart|logs NODE [--data DIR]
                                                      start a stopped or killed node again | its output
-  consensus-lab cluster test <protocol> [--time S] [--clients C] [--nemesis kill,pause,partition]
+  consensus-lab cluster test <protocol> [--time S] [--clients C] [--nemesis kill,pause,partition] [--validate-steps N]
                                                      Jepsen's test of a real cluster: clients, SIGKILL, SIGSTOP and
-                                                     partitions, the history checked for linearizability
+                                                     partitions, the history checked for linearizability, the
+                                                     nodes' logs (or their first N steps) validated by TLC
   consensus-lab kv get KEY | put KEY VALUE | delete KEY | append KEY VALUE | cas KEY FROM TO [--data DIR]
                                                      a client of a running cluster: finds the leader, retries so that
                                                      a retry applies once; exit 1 when a cas fails or the outcome is unknown
@@ -126,7 +127,7 @@ const COMMANDS: Record<string, Command> = {
     run: gateCommand,
   },
   cluster: {
-    options: { nodes: { type: 'string' }, data: { type: 'string' }, port: { type: 'string' }, time: { type: 'string' }, clients: { type: 'string' }, nemesis: { type: 'string' } },
+    options: { nodes: { type: 'string' }, data: { type: 'string' }, port: { type: 'string' }, time: { type: 'string' }, clients: { type: 'string' }, nemesis: { type: 'string' }, 'validate-steps': { type: 'string' } },
     run: clusterCommand,
   },
   kv: { options: { data: { type: 'string' }, timeout: { type: 'string' } }, run: kvCommand },

@@ -21,20 +21,28 @@ export const MERGED_EVENTS_FILE = 'events.ndjson';
 
 export interface MergedLog {
   readonly file: string;
+  /** The lines written: the Init line and the steps kept. */
   readonly lines: number;
+  /** The steps of the whole run. */
+  readonly steps: number;
 }
 
 /** Merge the nodes' event logs, and the clients' steps if the spec has any (PBFT's ClientAccept), into DIR/events.ndjson. */
-export function mergeClusterLogs(dir: string, config: ClusterConfig, clientSteps: readonly LogEvent[] = []): MergedLog {
+/**
+ * The nodes' logs (and the clients' steps) merged into one, written to the data directory; with
+ * `maxSteps`, only the first steps of the merged order (a prefix of a behaviour is one too).
+ */
+export function mergeClusterLogs(dir: string, config: ClusterConfig, clientSteps: readonly LogEvent[] = [], maxSteps?: number): MergedLog {
   const def = clusterSystem(config);
   // The clients' steps last: on a tie of milliseconds, the replies they took come first.
   const logs = [...config.nodes.map((n) => nodeEvents(dir, config, n.id)), clientSteps.map((event, k) => ({ file: 'the clients', line: k + 1, event }))];
   const merged = mergeLogs(logs);
   const init: Omit<LogEvent, 't'> & { t: number } = { n: 1, t: 0, node: '', action: 'Init', params: {}, ...(def.constants !== undefined && { constants: def.constants }) };
   const file = join(dir, MERGED_EVENTS_FILE);
-  const lines = [init, ...merged.map((e, k) => ({ ...e, n: k + 2 }))];
+  const kept = maxSteps === undefined ? merged : merged.slice(0, maxSteps);
+  const lines = [init, ...kept.map((e, k) => ({ ...e, n: k + 2 }))];
   writeFileSync(file, `${lines.map((e) => JSON.stringify(e)).join('\n')}\n`);
-  return { file, lines: lines.length };
+  return { file, lines: lines.length, steps: merged.length };
 }
 
 /** A stopped node's event log, from its database. */

@@ -90,7 +90,8 @@ export async function validateLog(
       libraries: [dir],
       // TLC evaluates an action's \A over a set one nested call an element: a primary's log of
       // thousands of pre-prepares (PBFT.tla's PrePrepare) needs more than the JVM's default stack.
-      javaOpts: ['-Xss256m', ...defaultJavaOpts()],
+      // A long log's states are large (the whole network, every log): half the machine's memory, not the JVM's quarter.
+      javaOpts: ['-Xss256m', '-XX:MaxRAMPercentage=50', ...defaultJavaOpts()],
       onProgress:
         options.onProgress &&
         ((x: TlcProgress) => options.onProgress?.({ followed: Math.max(0, (x.depth ?? 1) - 1), steps: model.steps.length, states: x.distinct ?? x.generated, seconds: x.seconds })),

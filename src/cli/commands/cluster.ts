@@ -151,10 +151,11 @@ async function clusterTest(args: readonly string[], dir: string, values: Command
     seconds: intOption(values, 'time') ?? 60,
     clients: intOption(values, 'clients') ?? 8,
     nemesis: nemesis as NemesisKind[],
+    validateSteps: intOption(values, 'validate-steps'),
     onProgress: (line) => progress.note(line),
   });
   progress.clear();
-  const validated = 'accepted' in r.validation ? r.validation.accepted : true;
+  const validated = 'accepted' in r.validation ? r.validation.accepted : !('error' in r.validation);
   const ok = r.linearizable && r.ledger.lost === 0 && validated && r.crashed.length === 0;
   if (values.json === true) printJson({ ok, ...r });
   else {
@@ -176,7 +177,9 @@ async function clusterTest(args: readonly string[], dir: string, values: Command
             'TLC on the event logs',
             'skipped' in r.validation
               ? `skipped: ${r.validation.skipped}`
-              : `${r.validation.accepted ? 'accepted' : `REJECTED at line ${r.validation.rejectedLine}`}: the nodes' ${count(r.validation.lines)} steps, merged (${shown(r.validation.log)}), ${r.validation.tlcSeconds.toFixed(1)} s of TLC`,
+              : 'error' in r.validation
+                ? `NOT VALIDATED: ${r.validation.error}`
+                : `${r.validation.accepted ? 'accepted' : `REJECTED at line ${r.validation.rejectedLine}`}: ${r.validation.steps === r.validation.ofSteps ? `the nodes' ${count(r.validation.steps)} steps` : `the first ${count(r.validation.steps)} of the nodes' ${count(r.validation.ofSteps)} steps`}, merged (${shown(r.validation.log)}), ${r.validation.tlcSeconds.toFixed(1)} s of TLC`,
           ],
           ['history', shown(r.history)],
         ],
