@@ -6,7 +6,8 @@
 // numbers and checks the brackets and strings; every problem becomes one InputError naming the
 // line.
 
-import { parseEDNString } from 'edn-data';
+import { parseEDNString, toEDNString, toKeyword } from 'edn-data';
+import type { EDNVal } from 'edn-data';
 import { InputError } from '../core/errors.ts';
 
 export type OpType = 'invoke' | 'ok' | 'fail' | 'info';
@@ -340,23 +341,31 @@ export function formatHistory(events: readonly HistoryEvent[], format: Format = 
     if (format === 'json') {
       return JSON.stringify({ process: e.process, type: e.type, f: e.f, ...(e.key !== undefined ? { key: e.key } : {}), value: e.value ?? null, ...(e.time !== undefined ? { time: e.time } : {}) });
     }
-    const fields = [`:process ${typeof e.process === 'number' ? e.process : ednString(e.process)}`, `:type :${e.type}`, `:f :${e.f}`];
-    if (e.key !== undefined) fields.push(`:key ${ednString(e.key)}`);
-    fields.push(`:value ${ednValue(e.value)}`);
-    if (e.time !== undefined) fields.push(`:time ${e.time}`);
-    return `{${fields.join(', ')}}`;
+    return historyEventToEdn(e);
   });
   return lines.length === 0 ? '' : `${lines.join('\n')}\n`;
 }
 
-const ednString = (s: string) => JSON.stringify(s);
+/** A history line as Jepsen writes it, by edn-data: {:process 0, :type :invoke, :f :read, :key "k1", :value nil, :time 12}. */
+function historyEventToEdn(e: HistoryEvent): string {
+  const field = (name: string, v: EDNVal): [EDNVal, EDNVal] => [toKeyword(name), v];
+  return toEDNString({
+    map: [
+      field('process', e.process),
+      field('type', toKeyword(e.type)),
+      field('f', toKeyword(e.f)),
+      ...(e.key !== undefined ? [field('key', e.key)] : []),
+      field('value', ednValue(e.value)),
+      ...(e.time !== undefined ? [field('time', e.time)] : []),
+    ],
+  });
+}
 
-function ednValue(v: unknown): string {
-  if (v === null || v === undefined) return 'nil';
-  if (typeof v === 'string') return ednString(v);
-  if (Array.isArray(v)) return `[${v.map(ednValue).join(' ')}]`;
-  if (typeof v === 'object') return `{${Object.entries(v).map(([k, x]) => `${ednString(k)} ${ednValue(x)}`).join(', ')}}`;
-  return String(v);
+function ednValue(v: unknown): EDNVal {
+  if (v === null || v === undefined) return null;
+  if (Array.isArray(v)) return v.map(ednValue);
+  if (typeof v === 'object') return { map: Object.entries(v).map(([k, x]): [EDNVal, EDNVal] => [k, ednValue(x)]) };
+  return v as EDNVal;
 }
 
 /** An invocation paired with what became of it. */
