@@ -17,6 +17,7 @@ import { certificateKey, messageKey, newViewMsg, viewChangeMsg } from '../../src
 import type { PbftConfig } from '../../src/pbft/node.ts';
 import { PBFT_RULES } from '../../src/pbft/node.ts';
 import { PBFT_VARIABLES, certificateToTla, clusterToTla, messageToTla } from '../../src/pbft/tla.ts';
+import { injective } from '../support/keys.ts';
 import type { Certificate, Clients, PbftMessage, Replica, Status } from '../../src/pbft/types.ts';
 
 const cfg: PbftConfig = { n: 4, f: 1, k: 3, nullDigest: 'Null', rules: PBFT_RULES };
@@ -108,23 +109,6 @@ function rawTla(c: RawCluster) {
   });
 }
 
-/**
- * Many values at once, some of them built again from another's data (equal, but not the same
- * objects): two of them have equal keys exactly when their TLA+ values (canonical text) are equal.
- */
-function injective<T>(xs: readonly T[], key: (x: T) => string, value: (x: T) => string): void {
-  const all = [...xs, ...xs.filter((_, i) => i % 3 === 0).map((x) => structuredClone(x))];
-  const valueOfKey = new Map<string, string>();
-  const keyOfValue = new Map<string, string>();
-  for (const x of all) {
-    const [k, v] = [key(x), value(x)];
-    const [v0, k0] = [valueOfKey.get(k) ?? v, keyOfValue.get(v) ?? k];
-    if (v0 !== v) expect.fail(`${v0} and ${v} have one key, ${k}`);
-    if (k0 !== k) expect.fail(`${v} has two keys, ${k0} and ${k}`);
-    valueOfKey.set(k, v);
-    keyOfValue.set(v, k);
-  }
-}
 const many = <T,>(xs: fc.Arbitrary<T>, n: number) => fc.array(xs, { minLength: n, maxLength: n });
 const stateText = (s: ReturnType<typeof rawTla>) => PBFT_VARIABLES.map((v) => s[v].key).join(' /\\ ');
 

@@ -18,6 +18,7 @@ import type { RaftCluster } from '../../src/raft/cluster.ts';
 import { RAFT_RULES, step } from '../../src/raft/node.ts';
 import type { RaftConfig } from '../../src/raft/node.ts';
 import { clusterToTla, messageToTla } from '../../src/raft/tla.ts';
+import { injective } from '../support/keys.ts';
 import type { LogEntry, RaftMessage, RaftNode, Role } from '../../src/raft/types.ts';
 
 /** Numbers whose digits run into one another (mostly 1 and 11), and any. */
@@ -142,25 +143,6 @@ function build(ids: readonly string[], c: RawCluster): RaftCluster {
     nodes: ids.map((id, k) => ({ id, ...structuredClone(k === 0 ? c.first : quiet(ids)) })),
     messages: c.messages.reduce((bag, m) => bag.add(m, messageKey(m)), Bag.empty<RaftMessage>()),
   };
-}
-
-/**
- * Many values at once, some of them built again from another's data (equal, but not the same
- * objects, so no memo is shared): two of them have equal keys exactly when their TLA+ values
- * (canonical text) are equal.
- */
-function injective<T>(xs: readonly T[], key: (x: T) => string, value: (x: T) => string): void {
-  const all = [...xs, ...xs.filter((_, i) => i % 3 === 0).map((x) => structuredClone(x))];
-  const valueOfKey = new Map<string, string>();
-  const keyOfValue = new Map<string, string>();
-  for (const x of all) {
-    const [k, v] = [key(x), value(x)];
-    const [v0, k0] = [valueOfKey.get(k) ?? v, keyOfValue.get(v) ?? k];
-    if (v0 !== v) expect.fail(`${v0} and ${v} have one key, ${k}`);
-    if (k0 !== k) expect.fail(`${v} has two keys, ${k0} and ${k}`);
-    valueOfKey.set(k, v);
-    keyOfValue.set(v, k);
-  }
 }
 
 const nil = modelValue('Nil');
