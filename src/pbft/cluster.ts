@@ -118,6 +118,7 @@ function intern(key: string): string {
 /** A canonical, injective key of one replica's state (the replica is implied by its position). */
 function replicaKey(r: Replica): string {
   let key = replicaKeys.get(r);
+  // Stryker disable next-line ConditionalExpression: a memo; computing it again gives the same value (this sets aside `false` too, which every graph kills)
   if (key === undefined) {
     key = intern(`${r.view} ${r.status} [${r.log.key}] [${r.committed.key}] ${r.executed.join(',')}`);
     replicaKeys.set(r, key);
@@ -126,8 +127,10 @@ function replicaKey(r: Replica): string {
 }
 
 export function clusterKey(c: PbftCluster): string {
+  // Stryker disable next-line StringLiteral: a text before every key keeps them injective (test/pbft/keys.test.ts)
   let key = '';
   for (const r of c.replicas) key += `${replicaKey(r)} `;
+  // Stryker disable next-line StringLiteral: without the comma an accepted result still reads one way (a request's name starts with a letter, after the last one's digits); test/pbft/keys.test.ts holds
   key += `${c.clients.requests.join(',')} ${c.clients.accepted.map((a) => `${a.request}:${a.result}`).join(',')} `;
   return key + intern(c.messages.key);
 }
@@ -142,6 +145,7 @@ function signed(cfg: PbftClusterConfig, c: PbftCluster, sender: ReplicaId, key: 
 /** The PREPAREs matching m from backups, in the network. */
 export function preparers(cfg: PbftClusterConfig, c: PbftCluster, m: Certificate): PrepareMessage[] {
   const out: PrepareMessage[] = [];
+  // Stryker disable next-line EqualityOperator: `j <= cfg.n` adds a replica n that does not exist and signed nothing (and `>=` is set aside with it, which every graph kills)
   for (let j = 0; j < cfg.n; j++) {
     if (j !== primary(cfg, m.view) && signed(cfg, c, j, prepareKey(m, j))) out.push(prepareMsg(m, j));
   }
@@ -150,7 +154,9 @@ export function preparers(cfg: PbftClusterConfig, c: PbftCluster, m: Certificate
 
 /** The COMMITs matching m, in the network. */
 export function committers(cfg: PbftClusterConfig, c: PbftCluster, m: Certificate): CommitMessage[] {
+  // Stryker disable next-line ArrayDeclaration: the reducer counts only the COMMITs that match the pre-prepare, so an entry that is not one changes nothing
   const out: CommitMessage[] = [];
+  // Stryker disable next-line EqualityOperator: `j <= cfg.n` adds a replica n that does not exist and signed nothing (and `>=` is set aside with it, which every graph kills)
   for (let j = 0; j < cfg.n; j++) if (signed(cfg, c, j, commitKey(m, j))) out.push(commitMsg(m, j));
   return out;
 }
@@ -158,7 +164,9 @@ export function committers(cfg: PbftClusterConfig, c: PbftCluster, m: Certificat
 /** Views of the view changes correct replicas sent. */
 function viewChangeViews(c: PbftCluster): number[] {
   const views = new Set<number>();
+  // Stryker disable next-line ConditionalExpression: a view no correct replica sent a view change for has no quorum (2f from distinct senders need f correct ones), so views of other messages add no successor (this sets aside `false` too, which every view change kills)
   for (const { item } of c.messages.entries) if (item.type === 'ViewChange') views.add(item.view);
+  // Stryker disable next-line MethodExpression,ArrowFunction,ArithmeticOperator: the order of the views is only the order in which successors are listed
   return [...views].sort((a, b) => a - b);
 }
 
@@ -170,6 +178,7 @@ const derived = new WeakMap<PbftCluster, Derived>();
 
 function derivedOf(c: PbftCluster): Derived {
   let d = derived.get(c);
+  // Stryker disable next-line ConditionalExpression: a memo; computing it again gives the same value (this sets aside `false` too, which every graph kills)
   if (d === undefined) {
     d = { byzantineViewChanges: new Map() };
     derived.set(c, d);
@@ -180,8 +189,10 @@ function derivedOf(c: PbftCluster): Derived {
 /** The prepared certificates whose signed messages exist: the pre-prepare and 2f prepares from distinct backups. */
 export function provableCerts(cfg: PbftClusterConfig, c: PbftCluster): Certificate[] {
   const d = derivedOf(c);
+  // Stryker disable next-line ConditionalExpression: a memo; computing it again gives the same value (this sets aside `false` too, which every graph kills)
   if (d.provable === undefined) {
     const candidates = KeyedSet.of(
+      // Stryker disable next-line MethodExpression,ConditionalExpression: candidates only; the filter below keeps the certificates with a signed pre-prepare and 2f PREPAREs, whatever message they came from
       c.messages.items.filter((m) => m.type === 'Prepare').map((m): Certificate => ({ view: m.view, seq: m.seq, digest: m.digest })),
       certificateKey,
     ).items;
@@ -205,6 +216,7 @@ export function prePrepareAvailable(cfg: PbftClusterConfig, c: PbftCluster, m: P
 export function byzantineViewChanges(cfg: PbftClusterConfig, c: PbftCluster, v: number): ViewChangeMessage[] {
   const d = derivedOf(c);
   let out = d.byzantineViewChanges.get(v);
+  // Stryker disable next-line ConditionalExpression: a memo; computing it again gives the same value (this sets aside `false` too, which every graph kills)
   if (out === undefined) {
     const certs = provableCerts(cfg, c).filter((cert) => cert.view < v);
     out = cfg.byzantine.flatMap((b) => subsets(certs).map((P) => viewChangeMsg(v, P, b)));
@@ -216,7 +228,9 @@ export function byzantineViewChanges(cfg: PbftClusterConfig, c: PbftCluster, v: 
 /** Sets of `size` view changes for view v from distinct replicas other than `except`. */
 export function viewChangeSets(cfg: PbftClusterConfig, c: PbftCluster, v: number, size: number, except: ReplicaId): ViewChangeMessage[][] {
   const pool: ViewChangeMessage[] = [];
+  // Stryker disable next-line ConditionalExpression: the reducer refuses a set with the replica's own view change (test/pbft/enabling.test.ts checks it does), so offering one adds no successor (this sets aside the other conditions' mutants too, which the graphs kill)
   for (const { item } of c.messages.entries) if (item.type === 'ViewChange' && item.view === v && item.sender !== except) pool.push(item);
+  // Stryker disable next-line ConditionalExpression: as above, for the Byzantine replicas' view changes
   for (const m of byzantineViewChanges(cfg, c, v)) if (m.sender !== except) pool.push(m);
   const out: ViewChangeMessage[][] = [];
   const pick = (from: number, chosen: ViewChangeMessage[], senders: Set<ReplicaId>) => {
@@ -267,6 +281,7 @@ export function viewChangeQuorums(cfg: PbftClusterConfig, c: PbftCluster, r: Rep
 
 /** The replicas that replied result k to request r: correct ones that computed it, and the Byzantine ones. */
 export function repliers(cfg: PbftClusterConfig, c: PbftCluster, r: RequestId, k: number): ReplicaId[] {
+  // Stryker disable next-line ArrowFunction: only how many distinct replicas replied counts, and the f Byzantine ones always do: correct repliers mapped to one undefined count as one, and f + 1 means one correct one either way
   return [...c.replicas.filter((x) => result(x.executed, r) === k).map((x) => x.id), ...cfg.byzantine];
 }
 

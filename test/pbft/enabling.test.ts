@@ -232,11 +232,20 @@ const replicaEvent = fc.oneof(
   anyPrePrepare.map((m) => (cfg: PbftConfig): ReplicaEvent => ({ type: 'ReceivePrePrepare', message: m(cfg) })),
   ...(['ReceivePrepares', 'ReceiveCommits'] as const).map((type) =>
     fc
-      .record({ pick: choice, fromLog: likely, other: prePrepare, senders, mismatched: fc.option(cert, { nil: undefined }) })
+      .record({
+        pick: choice,
+        fromLog: likely,
+        other: prePrepare,
+        senders,
+        mismatched: fc.option(cert, { nil: undefined }),
+        // The first message differs from the pre-prepare in one field alone.
+        differs: fc.option(fc.constantFrom('view', 'seq', 'digest'), { nil: undefined }),
+      })
       .map((x) => (cfg: PbftConfig, r: Replica): ReplicaEvent => {
         const own = prePreparesOf(r);
         const m = x.fromLog && own.length > 0 ? at(own, x.pick) : x.other(cfg);
-        const certs = (i: number) => (x.mismatched !== undefined && i === 0 ? x.mismatched(cfg) : m);
+        const oneOff = (field: 'view' | 'seq' | 'digest') => ({ ...m, [field]: field === 'digest' ? (m.digest === REQUESTS[0] ? REQUESTS[1] : REQUESTS[0]) : m[field] + 1 });
+        const certs = (i: number) => (i !== 0 ? m : x.differs !== undefined ? oneOff(x.differs) : x.mismatched !== undefined ? x.mismatched(cfg) : m);
         const ids = x.senders(cfg);
         return type === 'ReceivePrepares'
           ? { type, prePrepare: m, prepares: ids.map((s, i) => prepareMsg(certs(i), s)) }
@@ -320,7 +329,12 @@ describe('PBFT reducer: enabling conditions', () => {
     fc.assert(
       fc.property(model, clients, clientEvent, (cfg, c, rawEvent) => {
         const e = rawEvent(cfg);
-        expect(clientStep(cfg, c, e) !== undefined, `${show(e)} on ${show(c)} with f = ${cfg.f}, K = ${cfg.k}`).toBe(clientEnabled(cfg, c, e));
+        const next = clientStep(cfg, c, e);
+        expect(next !== undefined, `${show(e)} on ${show(c)} with f = ${cfg.f}, K = ${cfg.k}`).toBe(clientEnabled(cfg, c, e));
+        // The accepted results stay in one order, by request: a set in the spec, one key in the explorer.
+        const requests = next?.accepted.map((a) => a.request) ?? [];
+        expect(requests, show(next)).toEqual([...requests].sort());
+        if (next !== undefined && e.type === 'ClientAccept') expect(next.accepted).toEqual([...c.accepted, { request: e.request, result: e.result }].sort((a, b) => (a.request < b.request ? -1 : 1)));
       }),
       { numRuns: 2000 },
     );
@@ -422,6 +436,10 @@ describe('PBFT cluster model: the sets of messages of a view change, for f = 2',
           expect(new Set(provableCerts(cfg, c).map(certificateKey))).toEqual(new Set(provable.map((p) => certificateKey(p))));
           for (const v of new Set(msgs.filter((m) => m.type === 'ViewChange').map((m) => m.view))) {
             viewChanges++;
+            // ByzantineViewChanges(v): each Byzantine replica's, with any subset of the provable certificates of earlier views.
+            const earlier = new Set(provable.filter((p) => p.view < v).map((p) => certificateKey(p))).size;
+            expect(byzantineViewChanges(cfg, c, v).length).toBe(cfg.byzantine.length * 2 ** earlier);
+            for (const m of byzantineViewChanges(cfg, c, v)) expect(m.prepared.every((p) => p.view < v)).toBe(true);
             const pool = [...msgs.filter((m): m is ViewChangeMessage => m.type === 'ViewChange' && m.view === v), ...byzantineViewChanges(cfg, c, v)];
             for (const r of c.replicas) {
               const Q = viewChangeQuorums(cfg, c, r).filter((q) => q[0].view === v);
@@ -442,5 +460,35 @@ describe('PBFT cluster model: the sets of messages of a view change, for f = 2',
       { numRuns: 30 },
     );
     expect(viewChanges).toBeGreaterThan(0);
+  });
+});
+
+// MCPBFT's AcceptedRequests (with ClientAccept <- MCClientAccept): the requests whose results
+// clients may accept. Only pbft.gaps.cfg, a manual model, sets it, so no graph of the chain does.
+describe('PBFT cluster model: the AcceptedRequests bound', () => {
+  const base = 'CONSTANTS\n N = 4\n Byzantine = {0}\n Request = {r1, r2}\n Null = Null\n K = 1\n MaxView = 0\n Timers = {}\n';
+  /** The requests whose ClientAccept some random run of the model takes. */
+  function acceptedIn(text: string): Set<string> {
+    const model = createPbftModel(parseCfg(text, 'enabling.test').constants);
+    const seen = new Set<string>();
+    fc.assert(
+      fc.property(fc.array(fc.nat(), { minLength: 30, maxLength: 30 }), (schedule) => {
+        let c = model.initialStates[0];
+        for (const choice of schedule) {
+          const next = model.successors(c);
+          for (const { action } of next) if (action.name === 'ClientAccept') seen.add(action.r);
+          if (next.length === 0) break;
+          c = next[choice % next.length].next;
+        }
+      }),
+      { numRuns: 40, seed: 11 },
+    );
+    return seen;
+  }
+
+  it('offers ClientAccept only for the requests it names', () => {
+    expect(acceptedIn(base)).toEqual(new Set(['r1', 'r2']));
+    expect(acceptedIn(`${base} AcceptedRequests = {r2}\n`)).toEqual(new Set(['r2']));
+    expect(acceptedIn(`${base} AcceptedRequests = {}\n`)).toEqual(new Set());
   });
 });
