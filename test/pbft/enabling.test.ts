@@ -461,6 +461,20 @@ describe('PBFT cluster model: the sets of messages of a view change, for f = 2',
     );
     expect(viewChanges).toBeGreaterThan(0);
   });
+
+  // The sizes run 2f + 1 .. n; random runs never reach view changes from every replica before one
+  // of them enters the new view, so this state is made by hand: f = 1, the Byzantine replica the
+  // primary of view 1, every correct replica's view change for view 1 in the network.
+  it("a Byzantine new primary may send a NEW-VIEW of every replica's view change, for f = 1", () => {
+    const small = createPbftModel(parseCfg('CONSTANTS\n N = 4\n Byzantine = {1}\n Request = {r1}\n Null = Null\n K = 1\n MaxView = 1\n Timers = {0, 2, 3}\n', 'enabling.test').constants);
+    const smallCfg = { ...configOf(1, 1), byzantine: [1], correct: [0, 2, 3], requests: ['r1'], bounds: { maxView: 1, timers: [0, 2, 3] } };
+    const initial = small.initialStates[0];
+    const correct = smallCfg.correct.map((r) => viewChangeMsg(1, [], r));
+    const c = { ...initial, messages: correct.reduce((set, m) => set.add(m, messageKey(m)), initial.messages) };
+    const pool = [...correct, ...byzantineViewChanges(smallCfg, c, 1)];
+    expect(setsOfDistinctSenders(pool, smallCfg.n, smallCfg.n)).toBeGreaterThan(0);
+    expect(newViewsFrom(smallCfg, c, 1).length).toBe(setsOfDistinctSenders(pool, 3, smallCfg.n) + setsOfDistinctSenders(pool, 4, smallCfg.n));
+  });
 });
 
 // MCPBFT's AcceptedRequests (with ClientAccept <- MCClientAccept): the requests whose results
