@@ -385,6 +385,10 @@ describe('PBFT reducer: enabling conditions', () => {
         // The NEW-VIEW is made of those and the new primary's own: 2f + 1.
         if (t !== undefined) expect(t.sent.find((m) => m.type === 'NewView')).toMatchObject({ viewChanges: { length: 2 * f + 1 } });
       }
+      // 2f distinct senders, one of whom sent two different view changes: 2f + 1 messages, refused.
+      const Q = Array.from({ length: 2 * f }, (_, j) => viewChangeMsg(1, [], j === 0 ? 0 : j + 1));
+      const twice = [...Q, viewChangeMsg(1, [{ view: 0, seq: 1, digest: 'r1' }], 0)];
+      expect(step(cfg, newPrimary, { type: 'ReceiveViewChanges', viewChanges: twice }), `f = ${f}`).toBeUndefined();
     }
   });
 
