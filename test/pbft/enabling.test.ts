@@ -374,6 +374,22 @@ describe('PBFT reducer: enabling conditions', () => {
     }
   });
 
+  it('a replica counts only the PREPAREs and COMMITs of its pre-prepare: its view, sequence number and request', () => {
+    const cfg = configOf(1, 1);
+    const pp = prePrepareMsg(cfg, 0, 1, 'r1');
+    const backup = step(cfg, PBFT_REDUCER.initialReplica(1), { type: 'ReceivePrePrepare', message: pp })!.replica;
+    const prepared = step(cfg, backup, { type: 'ReceivePrepares', prePrepare: pp, prepares: [prepareMsg(pp, 2), prepareMsg(pp, 3)] });
+    expect(prepared).toBeDefined();
+    for (const off of [{ view: 1 }, { seq: 2 }, { digest: 'r2' }]) {
+      const other = prepareMsg({ ...pp, ...off }, 3);
+      expect(step(cfg, backup, { type: 'ReceivePrepares', prePrepare: pp, prepares: [prepareMsg(pp, 2), other] }), JSON.stringify(off)).toBeUndefined();
+      const committed = prepared!.replica;
+      const commits = [commitMsg(pp, 0), commitMsg(pp, 1), commitMsg({ ...pp, ...off }, 2)];
+      expect(step(cfg, committed, { type: 'ReceiveCommits', prePrepare: pp, commits }), JSON.stringify(off)).toBeUndefined();
+      expect(step(cfg, committed, { type: 'ReceiveCommits', prePrepare: pp, commits: [...commits.slice(0, 2), commitMsg(pp, 2)] })).toBeDefined();
+    }
+  });
+
   it('a new primary needs exactly 2f view changes from distinct others, for f = 1 .. 5', () => {
     for (let f = 1; f <= 5; f++) {
       const cfg = configOf(f, 1);
