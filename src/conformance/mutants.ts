@@ -213,8 +213,11 @@ export async function catchMutants(p: Protocol, options: CatchOptions = {}): Pro
   for (const m of p.mutants) {
     if (options.only !== undefined && !options.only.includes(m.name)) continue;
     options.onNote?.(`${m.name}: TLC on ${m.model ?? '?'}, the explorer, the ${m.graphModel ?? 'conformance'} graph`);
-    const tlc = await catchWithTlc(p, m, (x) => options.onTlcProgress?.(`${m.name} TLC`, x));
+    // TLC runs in its own process while the explorer runs in this one: two cores, both busy.
+    const tlcRun = catchWithTlc(p, m, (x) => options.onTlcProgress?.(`${m.name} TLC`, x));
+    tlcRun.catch(() => undefined);
     const { model, ...explorer } = catchWithExplorer(p, m, (x) => options.onExploreProgress?.(`${m.name} explore`, x));
+    const tlc = await tlcRun;
     const conformance = await catchWithConformance(p, m, graphs, (x) => options.onTlcProgress?.(`${m.name} TLC graph`, x));
     const simulation = options.withoutSimulation || !runsAsSystem(p) ? undefined : catchWithSimulation(p, m);
     const validation = simulation === undefined || options.withoutValidation ? undefined : await catchWithValidation(p, simulation);

@@ -14,7 +14,6 @@ import {
 import type { TlcGraph } from '../../conformance/checks.ts';
 import { formatGraphComparison } from '../../conformance/graph.ts';
 import { catchMutants, mutantJson, mutantsSummary } from '../../conformance/mutants.ts';
-import type { GraphComparison } from '../../conformance/graph.ts';
 import { formatReplayFailure } from '../../conformance/replay.ts';
 import { explore } from '../../explore/explorer.ts';
 import type { ExploreResult } from '../../explore/explorer.ts';
@@ -79,9 +78,32 @@ export async function checkProtocol(p: Protocol, o: CheckOptions): Promise<Proto
   const whose = impl?.label ?? 'TypeScript';
   const label = (what: string) => `${p.name} ${what}`;
 
-  // 1. TLC on the counts model.
+  // TLC's runs (the counts model, then each graph model's dump) go one after another in the
+  // background, in their own process, while this one explores and compares: both cores stay busy.
+  // The TypeScript side takes them in the same order, so each waits only for the run it needs.
+  const graphModels = [o.graphModel, ...(p.graphModels ?? []).filter((m) => m !== o.graphModel)];
+  let queue: Promise<unknown> = Promise.resolve();
+  const inBackground = <T>(run: () => Promise<T>): Promise<T> => {
+    const next = queue.then(run);
+    queue = next.catch(() => undefined);
+    return next;
+  };
   o.progress.note(`${p.name}: TLC on the ${o.countsModel} model`);
-  const tlc: TlcResult = await checkWithTlc(p, o.countsModel, { workers: o.workers, onProgress: tlcProgress(o.progress, label('TLC')) });
+  const tlcRun = inBackground(() => checkWithTlc(p, o.countsModel, { workers: o.workers, onProgress: tlcProgress(o.progress, label('TLC')) }));
+  const tlcGraphs = new Map(
+    graphModels.map((m) => [m, inBackground(() => attempt<TlcGraph>(() => tlcStateGraph(p, m, { workers: o.workers, onProgress: tlcProgress(o.progress, label(m === o.graphModel ? 'TLC graph' : `TLC graph ${m}`)) })))]),
+  );
+  // If the explorer throws, what TLC was still to run is not waited for: its failures are not this one.
+  for (const pending of [tlcRun, ...tlcGraphs.values()]) pending.catch(() => undefined);
+
+  // 1. The explorer on the counts model, with the TypeScript invariants (TLC runs meanwhile).
+  o.progress.note(`${p.name}: the explorer on the ${o.countsModel} model${o.mutant ? ` (mutant ${o.mutant})` : ''}${impl ? ` driving ${impl.label}` : ''}`);
+  const model = clusterModel(p, o.countsModel, o.mutant, impl);
+  const ex: ExploreResult<unknown, unknown> = explore(model, { onProgress: exploreProgress(o.progress, label('explore')) });
+  o.progress.clear();
+
+  // 2. TLC on the same model.
+  const tlc: TlcResult = await tlcRun;
   o.progress.clear();
   json.tlc = { model: o.countsModel, ...tlcJson(tlc) };
   checks.push({
@@ -91,12 +113,6 @@ export async function checkProtocol(p: Protocol, o: CheckOptions): Promise<Proto
     details: tlc.outcome === 'ok' ? undefined : formatTlcTrace(tlc),
     seconds: tlc.seconds,
   });
-
-  // 2. The explorer on the same model, with the TypeScript invariants.
-  o.progress.note(`${p.name}: the explorer on the ${o.countsModel} model${o.mutant ? ` (mutant ${o.mutant})` : ''}${impl ? ` driving ${impl.label}` : ''}`);
-  const model = clusterModel(p, o.countsModel, o.mutant, impl);
-  const ex: ExploreResult<unknown, unknown> = explore(model, { onProgress: exploreProgress(o.progress, label('explore')) });
-  o.progress.clear();
   json.explore = { model: o.countsModel, ...exploreJson(ex) };
   checks.push({
     name: `explore (${o.countsModel})`,
@@ -119,6 +135,7 @@ export async function checkProtocol(p: Protocol, o: CheckOptions): Promise<Proto
     summary: `distinct ${count(tlc.distinctStates)} / ${count(ex.distinctStates)}, generated ${count(tlc.statesGenerated)} / ${count(ex.statesGenerated)}, depth ${tlc.depth} / ${ex.depth} (TLC / ${whose})`,
     seconds: 0,
   });
+  // Rates measured side by side with the other's run, as the gate runs them: the benchmark scripts measure them alone.
   const tlcRate = tlc.distinctStates !== undefined && tlc.seconds > 0 ? tlc.distinctStates / tlc.seconds : undefined;
   json.benchmark = {
     model: o.countsModel,
@@ -127,43 +144,23 @@ export async function checkProtocol(p: Protocol, o: CheckOptions): Promise<Proto
     ratio: tlcRate === undefined ? undefined : Number((ex.statesPerSecond / tlcRate).toFixed(2)),
   };
 
-  // 4. The state graph of the conformance model against TLC's.
-  o.progress.note(`${p.name}: TLC's state graph of the ${o.graphModel} model against ${impl === undefined ? "the TypeScript model's" : impl.label}`);
-  const graph = await attempt<TlcGraph>(() => tlcStateGraph(p, o.graphModel, { workers: o.workers, onProgress: tlcProgress(o.progress, label('TLC graph')) }));
-  o.progress.clear();
-  let comparison: GraphComparison | undefined;
-  if (graph.value !== undefined) comparison = compareWithTlcGraph(p, graph.value, o.graphModel, o.mutant, impl);
-  json.graph = comparison === undefined
-    ? { model: o.graphModel, equal: false, error: graph.error }
-    : {
-        model: o.graphModel,
-        equal: comparison.equal,
-        tlcStates: comparison.tlcStates,
-        tsStates: comparison.tsStates,
-        tlcEdges: comparison.tlcEdges,
-        tsEdges: comparison.tsEdges,
-        seconds: Number(((graph.value?.tlc.seconds ?? 0) + comparison.seconds).toFixed(1)),
-        cached: graph.value?.cached === true,
-        difference: comparison.difference,
-      };
-  checks.push({
-    name: `graph (${o.graphModel})`,
-    ok: comparison?.equal === true,
-    summary: comparison === undefined ? (graph.error ?? 'no graph') : `${comparison.equal ? 'equal' : 'differ'}: ${count(comparison.tlcStates)} / ${count(comparison.tsStates)} states, ${count(comparison.tlcEdges)} / ${count(comparison.tsEdges)} edges (TLC / ${whose})${graph.value?.cached ? '; TLC\'s graph from .cache/graphs' : ''}`,
-    details: comparison === undefined || comparison.equal ? undefined : formatGraphComparison(comparison, ours),
-    seconds: (graph.value?.tlc.seconds ?? 0) + (comparison?.seconds ?? 0),
-  });
-
-  // 4b. The protocol's other graph models, for rules the conformance model cannot reach.
+  // 4. The state graph of the conformance model against TLC's, then the protocol's other graph
+  // models, for rules the conformance model cannot reach.
   const graphs: Record<string, unknown>[] = [];
-  for (const extra of p.graphModels ?? []) {
-    o.progress.note(`${p.name}: TLC's state graph of the ${extra} model against ${impl === undefined ? "the TypeScript model's" : impl.label}`);
-    const g = await attempt<TlcGraph>(() => tlcStateGraph(p, extra, { workers: o.workers, onProgress: tlcProgress(o.progress, label(`TLC graph ${extra}`)) }));
+  let conformanceGraph: TlcGraph | undefined;
+  for (const m of graphModels) {
+    o.progress.note(`${p.name}: TLC's state graph of the ${m} model against ${impl === undefined ? "the TypeScript model's" : impl.label}`);
+    const g = await (tlcGraphs.get(m) as Promise<{ value?: TlcGraph; error?: string }>);
     o.progress.clear();
-    const c = g.value === undefined ? undefined : compareWithTlcGraph(p, g.value, extra, o.mutant, impl);
-    graphs.push(c === undefined ? { model: extra, equal: false, error: g.error } : { model: extra, equal: c.equal, tlcStates: c.tlcStates, tsStates: c.tsStates, tlcEdges: c.tlcEdges, tsEdges: c.tsEdges, difference: c.difference });
+    if (m === o.graphModel) conformanceGraph = g.value;
+    const c = g.value === undefined ? undefined : compareWithTlcGraph(p, g.value, m, o.mutant, impl);
+    const figures = c === undefined
+      ? { model: m, equal: false, error: g.error }
+      : { model: m, equal: c.equal, tlcStates: c.tlcStates, tsStates: c.tsStates, tlcEdges: c.tlcEdges, tsEdges: c.tsEdges, seconds: Number(((g.value?.tlc.seconds ?? 0) + c.seconds).toFixed(1)), cached: g.value?.cached === true, difference: c.difference };
+    if (m === o.graphModel) json.graph = figures;
+    else graphs.push(figures);
     checks.push({
-      name: `graph (${extra})`,
+      name: `graph (${m})`,
       ok: c?.equal === true,
       summary: c === undefined ? (g.error ?? 'no graph') : `${c.equal ? 'equal' : 'differ'}: ${count(c.tlcStates)} / ${count(c.tsStates)} states, ${count(c.tlcEdges)} / ${count(c.tsEdges)} edges (TLC / ${whose})${g.value?.cached ? '; TLC\'s graph from .cache/graphs' : ''}`,
       details: c === undefined || c.equal ? undefined : formatGraphComparison(c, ours),
@@ -191,7 +188,7 @@ export async function checkProtocol(p: Protocol, o: CheckOptions): Promise<Proto
   if (o.mutants) {
     o.progress.note(`${p.name}: the seeded bugs, each by TLC, the explorer, the state graph and the simulator`);
     const t0 = performance.now();
-    const graphs = new Map<string, TlcGraph>(graph.value === undefined ? [] : [[o.graphModel, graph.value]]);
+    const graphs = new Map<string, TlcGraph>(conformanceGraph === undefined ? [] : [[o.graphModel, conformanceGraph]]);
     const run = await attempt(() =>
       catchMutants(p, {
         graphs,
