@@ -6,12 +6,13 @@
 //   npx tsx scripts/bench-cluster.ts [--seconds 5] [--clients 1,64] [--nodes 3,1]
 
 import { randomInt } from 'node:crypto';
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { count, table } from '../src/cli/output.ts';
+import { call } from '../src/cluster/client.ts';
 import { findLeader, startCluster, stopCluster } from '../src/cluster/control.ts';
 import type { ClusterConfig } from '../src/cluster/config.ts';
 
@@ -29,22 +30,6 @@ interface Figures {
   readonly errors: number;
 }
 
-/**
- * One request over a kept-alive connection; its status. node:http rather than fetch: with 64
- * clients, fetch (undici) took more of the machine's two cores than the leader did, and the
- * figures measured the client.
- */
-function send(agent: Agent, host: string, port: number, path: string, body: string | undefined): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const req = request({ agent, host, port, path, method: body === undefined ? 'GET' : 'PUT' }, (res) => {
-      res.resume();
-      res.on('end', () => resolve(res.statusCode ?? 0));
-    });
-    req.on('error', reject);
-    req.end(body);
-  });
-}
-
 /** `clients` loops, each one request at a time to the leader, for `seconds`. */
 async function load(config: ClusterConfig, leader: string, clients: number, f: 'put' | 'get'): Promise<Figures> {
   const node = config.nodes.find((n) => n.id === leader)!;
@@ -57,7 +42,7 @@ async function load(config: ClusterConfig, leader: string, clients: number, f: '
       const client = randomInt(1, 2 ** 47);
       for (let seq = 1; performance.now() < until; seq++) {
         const t = performance.now();
-        const status = await send(agent, config.host, node.httpPort, `/kv/k${c % 16}?client=${client}&seq=${seq}`, f === 'put' ? `v${seq}` : undefined);
+        const { status } = await call(agent, config.host, node.httpPort, f === 'put' ? 'PUT' : 'GET', `/kv/k${c % 16}?client=${client}&seq=${seq}`, f === 'put' ? `v${seq}` : undefined, 10_000);
         if (status === 200) latencies.push(performance.now() - t);
         else errors++;
       }

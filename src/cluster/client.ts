@@ -2,6 +2,7 @@
 // with the same client id and sequence number (so a retry applies once), its requests over the
 // nodes' HTTP API behind real timers. `cluster test` runs many; `consensus-lab kv` runs one.
 
+import { Agent, request as httpRequest } from 'node:http';
 import { KvClient } from '../host/client.ts';
 import type { KvCommand, KvOperation, KvResult } from '../host/kv.ts';
 import type { NodeId } from '../host/types.ts';
@@ -24,6 +25,26 @@ export interface ClientSide {
   readonly halts: (() => void)[];
 }
 
+/**
+ * One request over a kept-alive connection of `agent`: its status and body. node:http rather than
+ * fetch: with 64 clients, fetch (undici) took more of the machine's two cores than the leader did
+ * (scripts/bench-cluster.ts measures with this too). It rejects when the node does not answer
+ * within timeoutMs (down, paused, cut off).
+ */
+export function call(agent: Agent, host: string, port: number, method: string, path: string, body: string | undefined, timeoutMs: number): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = httpRequest({ agent, host, port, path, method, timeout: timeoutMs }, (res) => {
+      const chunks: Buffer[] = [];
+      res.on('data', (c: Buffer) => chunks.push(c));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body: Buffer.concat(chunks).toString('utf8') }));
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+    req.on('error', reject);
+    req.end(body);
+  });
+}
+
 export function httpClient(
   config: ClusterConfig,
   side: ClientSide,
@@ -35,10 +56,12 @@ export function httpClient(
 ): KvClient {
   const timers = new Map<string, NodeJS.Timeout>();
   const lastWritten = new Map<string, string>();
+  const agent = new Agent({ keepAlive: true, maxSockets: 2 * config.nodes.length });
   let client: KvClient;
   side.halts.push(() => {
     halted = true;
     for (const t of timers.values()) clearTimeout(t);
+    agent.destroy();
   });
   let halted = false;
   const send = async (to: NodeId, command: KvCommand) => {
@@ -46,8 +69,8 @@ export function httpClient(
     const node = config.nodes.find((n) => n.id === to)!;
     const { method, path, body } = request(command.op);
     try {
-      const res = await fetch(`http://${config.host}:${node.httpPort}${path}?client=${command.client}&seq=${command.seq}`, { method, body, redirect: 'manual', signal: AbortSignal.timeout(REQUEST_TIMEOUT_MS * 3) });
-      const json = (await res.json()) as { value?: string; leader?: string };
+      const res = await call(agent, config.host, node.httpPort, method, `${path}?client=${command.client}&seq=${command.seq}`, body, REQUEST_TIMEOUT_MS * 3);
+      const json = JSON.parse(res.body) as { value?: string; leader?: string };
       let result: KvResult | undefined;
       if (res.status === 200) result = { ok: true, ...(command.op.f === 'get' && { value: json.value ?? '' }) };
       else if (res.status === 412) result = { ok: false };

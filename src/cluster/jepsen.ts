@@ -66,7 +66,8 @@ export interface ClusterTestReport {
   readonly faults: readonly string[];
   readonly linearizable: boolean;
   readonly lincheck: string;
-  readonly ledger: { readonly acknowledged: number; readonly lost: number; readonly lostValues: readonly string[] };
+  /** `read` false: the cluster did not answer the final read of the ledger, so what was lost is not known (a failure). */
+  readonly ledger: { readonly read: boolean; readonly acknowledged: number; readonly lost: number; readonly lostValues: readonly string[] };
   readonly recoveredMs: number;
   /** Nodes that stopped on their own during the run (not killed by the nemesis), with the last line of their output. */
   readonly crashed: readonly { readonly node: NodeId; readonly lastLine: string }[];
@@ -147,7 +148,7 @@ export async function runClusterTest(o: ClusterTestOptions): Promise<ClusterTest
     for (const c of crashed) await restartNode(o.dir, c.node);
     const healed = Date.now();
     for (const c of clients) c.givingUp = false;
-    while (clients.some((c) => c.pending) && Date.now() - healed < 20_000) await sleep(50);
+    while (clients.some((c) => c.pending) && Date.now() - healed < RECOVERY_MS) await sleep(50);
     for (const c of clients) c.abandon();
     const recoveredMs = Date.now() - healed;
     note(`healed; the clients' last operations done after ${(recoveredMs / 1000).toFixed(1)} s`);
@@ -155,8 +156,9 @@ export async function runClusterTest(o: ClusterTestOptions): Promise<ClusterTest
     // The ledger's final value, read through the log like any get, and part of the history.
     const ledger = await finalRead(httpClient(config, side, o.clients, (e) => history.push(e), started, () => true, { f: 'get', key: LEDGER }), history);
     const acknowledged = ledgerAppends(history, 'ok');
-    const seen = new Set(ledger.split(';').filter((x) => x !== '').map((x) => `${x};`));
-    const lostValues = acknowledged.filter((v) => !seen.has(v));
+    const seen = new Set((ledger ?? '').split(';').filter((x) => x !== '').map((x) => `${x};`));
+    const lostValues = ledger === undefined ? [] : acknowledged.filter((v) => !seen.has(v));
+    if (ledger === undefined) note(`the cluster did not answer a read of the ledger within ${RECOVERY_MS / 1000} s`);
 
     const verdict = checkHistory(history, 'kv', { timeoutMs: 60_000 });
     const ops = clients.reduce((t, c) => ({ ok: t.ok + c.counts.ok, fail: t.fail + c.counts.fail, info: t.info + c.counts.info }), { ok: 0, fail: 0, info: 0 });
@@ -181,7 +183,7 @@ export async function runClusterTest(o: ClusterTestOptions): Promise<ClusterTest
         : verdict.timedOut
           ? 'undecided: the checker timed out'
           : `NOT linearizable: key ${verdict.failing?.key ?? '?'} (consensus-lab lincheck ${file} --model kv shows why)`,
-      ledger: { acknowledged: acknowledged.length, lost: lostValues.length, lostValues },
+      ledger: { read: ledger !== undefined, acknowledged: acknowledged.length, lost: lostValues.length, lostValues },
       recoveredMs,
       crashed,
       history: file,
@@ -252,14 +254,25 @@ function ledgerAppends(history: readonly HistoryEvent[], type: 'ok'): string[] {
   return history.filter((e) => e.type === type && e.f === 'append' && e.key === LEDGER).map((e) => String(e.value));
 }
 
-/** The reader's one get of the ledger, invoked after the heal, retried until it completes. */
-async function finalRead(reader: KvClient, history: readonly HistoryEvent[]): Promise<string> {
+/**
+ * How long the cluster has, after the heal, to finish the clients' operations, and then to answer
+ * the ledger's read. PBFT doubles its view-change timeout with each view change that fails in a
+ * row (4.5.2), up to 16 times the 1 to 2 s of the cluster's timing: after a minute of faults, a
+ * view change may take 32 s, and the one after the heal must be let finish.
+ */
+const RECOVERY_MS = 60_000;
+
+/**
+ * The reader's one get of the ledger, invoked after the heal, retried until it completes; undefined
+ * when it did not within RECOVERY_MS (the report says so, and the history and logs are still kept).
+ */
+async function finalRead(reader: KvClient, history: readonly HistoryEvent[]): Promise<string | undefined> {
   reader.givingUp = false;
   const before = history.length;
   reader.start();
-  const deadline = Date.now() + 20_000;
+  const deadline = Date.now() + RECOVERY_MS;
   while (!reader.finished && Date.now() < deadline) await sleep(20);
+  reader.abandon();
   const done = history.slice(before).find((e) => e.type === 'ok' && e.key === LEDGER);
-  if (done === undefined) throw new UserError('the cluster did not answer a read of the ledger within 20 s of the heal');
-  return String(done.value ?? '');
+  return done === undefined ? undefined : String(done.value ?? '');
 }
