@@ -80,7 +80,6 @@ export interface HostPolicy<N, M, E> {
 
 /** A protocol run as a system: its reducer behind one entry point, its storage, its log, its policy. */
 export interface SystemDefinition<N, M, E> {
-  readonly protocol: string;
   /** Every server of the cluster, correct or not, in the spec's order. */
   readonly servers: readonly NodeId[];
   initialNode(id: NodeId): N;
@@ -94,8 +93,6 @@ export interface SystemDefinition<N, M, E> {
   recover(id: NodeId, stable: unknown): { readonly node: N; readonly restart?: E };
   /** The commands the node has committed (or executed), in log order: no-ops included. */
   committed(node: N): { readonly length: number; entry(index: number): string };
-  /** Whether an entry is a no-op the state machine skips (Multi-Paxos's NoOp, PBFT's null request). */
-  readonly isNoop?: (entry: string) => boolean;
   /** The term (view, round) the node leads, or undefined: for reports and for faults aimed at `leader`. */
   leading(node: N): number | undefined;
   /**

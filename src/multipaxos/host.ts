@@ -162,18 +162,37 @@ function leaderHint(node: MultiPaxosServer): NodeId | undefined {
 /** The most commands a server keeps for a ballot it is still winning. */
 const MAX_QUEUED = 64;
 
+/** Whether a replica's log has stood still behind what is ahead of it (proposals, accepted slots) for a while. */
+class StallWatch {
+  private length = 0;
+  private since = 0;
+
+  /** The log is this long now: its progress is timed from here. */
+  restart(length: number, now: number): void {
+    this.length = length;
+    this.since = now;
+  }
+
+  /** Whether the log, behind `ahead`, has not grown for `ms` (a log that grew, or caught up, starts the watch again). */
+  stalled(length: number, ahead: number, now: number, ms: number): boolean {
+    if (ahead <= length || length !== this.length) {
+      this.restart(length, now);
+      return false;
+    }
+    return now - this.since >= ms;
+  }
+}
+
 /** What a Multi-Paxos server does when, beyond what the spec says it may do. Volatile: made anew at each boot. */
 class MultiPaxosPolicy implements HostPolicy<MultiPaxosServer, MultiPaxosMessage, MultiPaxosServerEvent> {
   /** Client commands that came while this server was winning a ballot: proposed once it leads. */
   private queued: Command[] = [];
-  /** The leader's replica's log length at its last progress, and when that was. */
-  private lastLength = 0;
-  private lastProgress = 0;
+  /** As leader, its replica's log behind its proposals. */
+  private readonly leading = new StallWatch();
   /** When this server last proposed, as leader: an idle leader beats. */
   private lastPropose = 0;
-  /** As a follower, its replica's log length at its last progress, and when that was. */
-  private followedLength = 0;
-  private followedAt = 0;
+  /** As a follower, its replica's log behind what its acceptor accepted. */
+  private readonly following = new StallWatch();
 
   constructor(
     private readonly cfg: MultiPaxosConfig,
@@ -201,8 +220,7 @@ class MultiPaxosPolicy implements HostPolicy<MultiPaxosServer, MultiPaxosMessage
   }
 
   private nowLeading(ctx: HostContext<MultiPaxosServer, MultiPaxosServerEvent>): void {
-    this.lastLength = ctx.node.replica.log.length;
-    this.lastProgress = ctx.now();
+    this.leading.restart(ctx.node.replica.log.length, ctx.now());
     this.lastPropose = ctx.now();
     ctx.setTimer('heartbeat', this.options.timing.heartbeatMs);
   }
@@ -226,11 +244,7 @@ class MultiPaxosPolicy implements HostPolicy<MultiPaxosServer, MultiPaxosMessage
     if (timer !== 'heartbeat' || !leads(this.cfg, ctx.node)) return;
     // The leader's own replica executes what it proposed, or the leader takes a new ballot that decides it again.
     const node = ctx.node;
-    const length = node.replica.log.length;
-    if (node.proposer.proposals.length <= length || length !== this.lastLength) {
-      this.lastLength = length;
-      this.lastProgress = ctx.now();
-    } else if (ctx.now() - this.lastProgress >= this.retryMs) {
+    if (this.leading.stalled(node.replica.log.length, node.proposer.proposals.length, ctx.now(), this.retryMs)) {
       this.campaign(ctx);
       return;
     }
@@ -257,14 +271,8 @@ class MultiPaxosPolicy implements HostPolicy<MultiPaxosServer, MultiPaxosMessage
    */
   private stalled(ctx: HostContext<MultiPaxosServer, MultiPaxosServerEvent>): boolean {
     const { acceptor, replica } = ctx.node;
-    const length = replica.log.length;
     const accepted = acceptor.accepted.length === 0 ? 0 : acceptor.accepted[acceptor.accepted.length - 1].slot;
-    if (accepted <= length || length !== this.followedLength) {
-      this.followedLength = length;
-      this.followedAt = ctx.now();
-      return false;
-    }
-    return ctx.now() - this.followedAt >= this.retryMs;
+    return this.following.stalled(replica.log.length, accepted, ctx.now(), this.retryMs);
   }
 
   onClientCommand(ctx: HostContext<MultiPaxosServer, MultiPaxosServerEvent>, command: string) {
@@ -328,7 +336,6 @@ export function createMultiPaxosSystem(options: SystemOptions): SystemDefinition
   const cfg = multiPaxosSystemConfig(options.nodes, options.mutant);
   const servers = cfg.proposers.map(String);
   return {
-    protocol: 'multipaxos',
     servers,
     initialNode: (id) => initialServer(Number(id)),
     reduce: (node, event) => multiPaxosReduce(cfg, node, event),
@@ -336,7 +343,6 @@ export function createMultiPaxosSystem(options: SystemOptions): SystemDefinition
     stable: stableServer,
     recover: (id, stable) => ({ node: recoverServer(Number(id), stable as StableServer), restart: { type: 'Restart' } }),
     committed: (node) => ({ length: node.replica.log.length, entry: (k) => node.replica.log[k] }),
-    isNoop: (entry) => entry === NOOP || entry.startsWith('beat '),
     leading: (node) => (leads(cfg, node) ? node.proposer.round : undefined),
     // The run's constants, for trace validation: the rounds are 1 .. MaxRound, the slots 1 .. MaxSlot.
     constants: { Proposer: cfg.proposers, Acceptor: cfg.acceptors, Replica: cfg.replicas, MaxRound: cfg.rounds.length, MaxSlot: cfg.slots.length, NoOp: cfg.noop },

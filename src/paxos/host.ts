@@ -211,7 +211,6 @@ export function createPaxosSystem(options: SystemOptions): SystemDefinition<Paxo
   const cfg = paxosSystemConfig(options.nodes, options.mutant);
   const servers = cfg.proposers.map(String);
   return {
-    protocol: 'paxos',
     servers,
     initialNode: (id) => initialServer(Number(id)),
     reduce: (node, event) => paxosReduce(cfg, node, event),

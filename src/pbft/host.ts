@@ -1027,7 +1027,6 @@ export function createPbftSystem(options: SystemOptions): SystemDefinition<Repli
   const servers = replicaIds(cfg.n);
   const byzantine = parseByzantine(options.byzantine, cfg.n);
   return {
-    protocol: 'pbft',
     servers,
     initialNode: (id) => initialReplica(Number(id)),
     reduce: (node, event) => pbftReduce(cfg, node, event),
@@ -1040,7 +1039,6 @@ export function createPbftSystem(options: SystemOptions): SystemDefinition<Repli
       return { node: { ...s, log: KeyedSet.of(s.log, messageKey), committed: KeyedSet.of(s.committed, certificateKey) } };
     },
     committed: (node) => ({ length: node.executed.length, entry: (k) => node.executed[k] }),
-    isNoop: (entry) => entry === NULL_REQUEST,
     leading: (node) => (node.status === 'Normal' && primary(cfg, node.view) === node.id ? node.view : undefined),
     clients: { replies: replyQuorum(cfg), broadcast: true, logAccepts: true },
     ...(byzantine.id !== undefined && {

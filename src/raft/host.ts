@@ -69,6 +69,7 @@ export function raftReduce(cfg: RaftConfig, node: RaftNode, event: RaftEvent): R
     case 'AdvanceCommitIndex':
     case 'Restart':
       return { node: t.node, sent: t.sent, action: event.type, params: { i } };
+    // Stryker disable next-line ConditionalExpression: unreachable: the compiler checks that every event type is named above
     default:
       return unreachable(event);
   }
@@ -177,7 +178,6 @@ export function createRaftSystem(options: SystemOptions): SystemDefinition<RaftN
   const settings = raftPolicyOptions(options.policy);
   const cfg: RaftConfig = { servers, maxEntries: settings.maxEntries, rules: raftRules(options.mutant) };
   return {
-    protocol: 'raft',
     servers,
     initialNode: (id) => initialNode(cfg, id),
     reduce: (node, event) => raftReduce(cfg, node, event),
@@ -188,7 +188,6 @@ export function createRaftSystem(options: SystemOptions): SystemDefinition<RaftN
       return { node: { ...initialNode(cfg, id), currentTerm: s.currentTerm, votedFor: s.votedFor, log: s.log }, restart: { type: 'Restart' } };
     },
     committed: (node) => ({ length: node.commitIndex, entry: (k) => node.log[k].value }),
-    isNoop: (entry) => entry === NOOP,
     constants: { Server: servers, MaxEntries: settings.maxEntries },
     leading: (node) => (node.role === 'Leader' ? node.currentTerm : undefined),
     logState: (node) => ({
