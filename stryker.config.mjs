@@ -3,6 +3,7 @@
 // (scripts/mutation.ts: one protocol at a time, TLC's graphs cached first, the summary and
 // docs/mutation-scores.json after), or for one protocol by hand:
 //   MUTATION_PROTOCOL=raft npx stryker run
+//   MUTATION_PROTOCOL=raft MUTATION_PART=host npx stryker run
 // docs/mutation.md says what the run measures and what its survivors are.
 
 const PROTOCOLS = ['raft', 'paxos', 'multipaxos', 'pbft'];
@@ -11,14 +12,18 @@ if (chosen !== undefined && !PROTOCOLS.includes(chosen)) {
   throw new Error(`MUTATION_PROTOCOL=${chosen}: choose one of ${PROTOCOLS.join(', ')}`);
 }
 const protocols = chosen === undefined ? PROTOCOLS : [chosen];
-const reports = `reports/mutation/${chosen ?? 'all'}`;
+// What is mutated: the reducer (one function per TLA+ action) and the cluster model (MC's bounds,
+// Next's steps); or the host's protocol policy (when to fire which action, timers), src/<p>/host.ts.
+const PARTS = { reducer: (p) => [`src/${p}/node.ts`, `src/${p}/cluster.ts`], host: (p) => [`src/${p}/host.ts`] };
+const part = process.env.MUTATION_PART || 'reducer';
+if (!(part in PARTS)) throw new Error(`MUTATION_PART=${part}: choose one of ${Object.keys(PARTS).join(', ')}`);
+const reports = `reports/mutation/${chosen ?? 'all'}${part === 'host' ? '-host' : ''}`;
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   testRunner: 'vitest',
   vitest: { configFile: 'vitest.mutation.config.ts' },
-  // The reducer (one function per TLA+ action) and the cluster model (MC's bounds, Next's steps).
-  mutate: protocols.flatMap((p) => [`src/${p}/node.ts`, `src/${p}/cluster.ts`]),
+  mutate: protocols.flatMap(PARTS[part]),
   // A mutant runs only the tests that reached it when the tests ran unmutated.
   coverageAnalysis: 'perTest',
   // Two cores; each worker is a vitest process holding one TLC graph of up to 50,000 states.

@@ -1,13 +1,16 @@
 // Mutation testing of the reducers and cluster models with StrykerJS (issue 11, docs/mutation.md):
 //
-//   npm run mutation                      every protocol, one after the other
+//   npm run mutation                      every protocol, one after the other, reducer then host
 //   npm run mutation -- raft [pbft ...]   some (or MUTATION_PROTOCOL=raft npm run mutation)
+//   npm run mutation -- raft --part host  only the host's policy (src/raft/host.ts); --part reducer,
+//                                         only the reducer and cluster model (node.ts, cluster.ts)
 //   npm run mutation -- raft --no-run     summarise the last run's report again, without Stryker
 //   --json                                the summary as one JSON object on stdout
 //
-// For each protocol: TLC's graphs of its conformance and extra graph models are made (or found)
+// For each protocol and part (the reducer with its cluster model; the host's policy): TLC's graphs of its conformance and extra graph models are made (or found)
 // in .cache/graphs/, so that the sandbox Stryker copies has them; Stryker runs stryker.config.mjs
-// with MUTATION_PROTOCOL set, its reports going to reports/mutation/<protocol>/ (mutation.html,
+// with MUTATION_PROTOCOL and MUTATION_PART set, its reports going to reports/mutation/<protocol>/
+// (the host's to reports/mutation/<protocol>-host/; mutation.html,
 // mutation.json); this reads the JSON report (mutation-testing-report-schema) and prints, per
 // mutated file, the mutants killed, survived, timed out and not covered, and the score; and it
 // writes the scores, with the commit they were measured at, into docs/mutation-scores.json.
@@ -86,8 +89,14 @@ interface RunRecord {
   readonly stryker: string;
 }
 
+/** What a run mutates: the reducer and its cluster model, or the host's protocol policy (stryker.config.mjs). */
+type Part = 'reducer' | 'host';
+const PARTS: readonly Part[] = ['reducer', 'host'];
+const partFiles = (p: Protocol, part: Part) => (part === 'reducer' ? [`src/${p.name}/node.ts`, `src/${p.name}/cluster.ts`] : [`src/${p.name}/host.ts`]);
+
 interface ProtocolSummary extends RunRecord {
   readonly protocol: string;
+  readonly part: Part;
   readonly total: Tally;
   readonly files: Readonly<Record<string, Tally>>;
   /** Mutants killed by each test of the evidence chain (the first to fail: the run bails there). */
@@ -118,7 +127,7 @@ function git(...args: string[]): string {
   return execFileSync('git', args, { cwd: repoRoot(), encoding: 'utf8' });
 }
 
-const reportDir = (p: Protocol) => join(repoRoot(), 'reports', 'mutation', p.name);
+const reportDir = (p: Protocol, part: Part) => join(repoRoot(), 'reports', 'mutation', part === 'host' ? `${p.name}-host` : p.name);
 const strykerBin = () => join(repoRoot(), 'node_modules', '@stryker-mutator', 'core', 'bin', 'stryker.js');
 const strykerVersion = () => (JSON.parse(readFileSync(join(repoRoot(), 'node_modules', '@stryker-mutator', 'core', 'package.json'), 'utf8')) as { version: string }).version;
 
@@ -130,11 +139,11 @@ async function cacheGraphs(p: Protocol, note: (s: string) => void): Promise<void
   }
 }
 
-function runStryker(p: Protocol): Promise<number> {
+function runStryker(p: Protocol, part: Part): Promise<number> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [strykerBin(), 'run', 'stryker.config.mjs'], {
       cwd: repoRoot(),
-      env: { ...process.env, MUTATION_PROTOCOL: p.name },
+      env: { ...process.env, MUTATION_PROTOCOL: p.name, MUTATION_PART: part },
       // Stryker's output is progress: stderr, so that --json's stdout is only the summary.
       stdio: ['ignore', 2, 2],
     });
@@ -143,8 +152,8 @@ function runStryker(p: Protocol): Promise<number> {
   });
 }
 
-function summarise(p: Protocol, run: RunRecord): ProtocolSummary {
-  const report = JSON.parse(readFileSync(join(reportDir(p), 'mutation.json'), 'utf8')) as StrykerReport;
+function summarise(p: Protocol, part: Part, run: RunRecord): ProtocolSummary {
+  const report = JSON.parse(readFileSync(join(reportDir(p, part), 'mutation.json'), 'utf8')) as StrykerReport;
   const files: Record<string, Tally> = {};
   const all: ReportedMutant[] = [];
   const undetected: Undetected[] = [];
@@ -173,16 +182,17 @@ function summarise(p: Protocol, run: RunRecord): ProtocolSummary {
   const byPlace = (a: { file: string; line: number; column: number }, b: { file: string; line: number; column: number }) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column;
   undetected.sort(byPlace);
   setAside.sort(byPlace);
-  return { protocol: p.name, ...run, total: tally(all), files, killedBy, undetected, setAside };
+  return { protocol: p.name, part, ...run, total: tally(all), files, killedBy, undetected, setAside };
 }
 
-/** docs/mutation-scores.json: the last measured scores of every protocol, each with its commit. */
+/** docs/mutation-scores.json: the last measured scores of every protocol's reducer and host, each with its commit. */
 function writeScores(summaries: readonly ProtocolSummary[]): string {
   const file = join(repoRoot(), 'docs', 'mutation-scores.json');
-  const previous = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { protocols?: Record<string, unknown> }) : {};
+  const previous = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { protocols?: Record<string, unknown>; hosts?: Record<string, unknown> }) : {};
   const protocols: Record<string, unknown> = { ...previous.protocols };
+  const hosts: Record<string, unknown> = { ...previous.hosts };
   for (const s of summaries) {
-    protocols[s.protocol] = {
+    (s.part === 'host' ? hosts : protocols)[s.protocol] = {
       commit: s.commit,
       uncommitted: s.uncommitted,
       measured: s.started,
@@ -194,8 +204,9 @@ function writeScores(summaries: readonly ProtocolSummary[]): string {
       setAside: s.setAside.length,
     };
   }
-  const ordered = Object.fromEntries(PROTOCOLS.map((p) => p.name).filter((n) => n in protocols).map((n) => [n, protocols[n]]));
-  writeFileSync(file, `${JSON.stringify({ about: 'StrykerJS mutation scores of each protocol\'s reducer and cluster model, with the commit they were measured at: written by npm run mutation (docs/mutation.md)', protocols: ordered }, null, 2)}\n`);
+  const ordered = (of: Record<string, unknown>) => Object.fromEntries(PROTOCOLS.map((p) => p.name).filter((n) => n in of).map((n) => [n, of[n]]));
+  const about = "StrykerJS mutation scores of each protocol's reducer and cluster model (protocols) and of its host's policy (hosts), with the commit they were measured at: written by npm run mutation (docs/mutation.md)";
+  writeFileSync(file, `${JSON.stringify({ about, protocols: ordered(protocols), hosts: ordered(hosts) }, null, 2)}\n`);
   return file;
 }
 
@@ -206,17 +217,18 @@ function print(summaries: readonly ProtocolSummary[]): void {
   for (const s of summaries) {
     const row = (name: string, t: Tally) => [name, count(t.mutants), count(t.killed), count(t.survived), count(t.timeout), count(t.noCoverage), count(t.errors), pct(t.score), pct(t.coveredScore)];
     for (const [file, t] of Object.entries(s.files)) rows.push(row(file, t));
-    rows.push(row(`${s.protocol} (${(s.seconds / 60).toFixed(1)} min at ${s.commit.slice(0, 10)}${s.uncommitted.length > 0 ? ', uncommitted changes' : ''})`, s.total));
+    rows.push(row(`${s.protocol}${s.part === 'host' ? ' host' : ''} (${(s.seconds / 60).toFixed(1)} min at ${s.commit.slice(0, 10)}${s.uncommitted.length > 0 ? ', uncommitted changes' : ''})`, s.total));
   }
   process.stdout.write(`${table(['file', 'mutants', 'killed', 'survived', 'timed out', 'no coverage', 'errors', 'score', 'covered score'], rows)}\n`);
   for (const s of summaries) {
-    process.stdout.write(`\n${s.protocol}: killed by ${Object.entries(s.killedBy).map(([t, n]) => `"${t}" ${n}`).join(', ') || 'none'}\n`);
+    const name = `${s.protocol}${s.part === 'host' ? ' host' : ''}`;
+    process.stdout.write(`\n${name}: killed by ${Object.entries(s.killedBy).map(([t, n]) => `"${t}" ${n}`).join(', ') || 'none'}\n`);
     if (s.undetected.length > 0) {
-      process.stdout.write(`${s.protocol}: survived and not covered (HTML report: ${relative(repoRoot(), join(reportDir(protocolNamed(s.protocol)), 'mutation.html'))})\n`);
+      process.stdout.write(`${name}: survived and not covered (HTML report: ${relative(repoRoot(), join(reportDir(protocolNamed(s.protocol), s.part), 'mutation.html'))})\n`);
       process.stdout.write(`${table(['where', 'status', 'mutator', 'replacement'], s.undetected.map((u) => [`${u.file}:${u.line}:${u.column}`, u.status, u.mutator, JSON.stringify(u.replacement ?? '').slice(0, 100)]))}\n`);
     }
     if (s.setAside.length > 0) {
-      process.stdout.write(`${s.protocol}: set aside as equivalent (// Stryker disable comments; outside the score)\n`);
+      process.stdout.write(`${name}: set aside as equivalent (// Stryker disable comments; outside the score)\n`);
       process.stdout.write(`${table(['where', 'mutator', 'reason'], s.setAside.map((u) => [`${u.file}:${u.line}:${u.column}`, u.mutator, u.reason.slice(0, 120)]))}\n`);
     }
   }
@@ -224,7 +236,7 @@ function print(summaries: readonly ProtocolSummary[]): void {
 
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
-    options: { json: { type: 'boolean', default: false }, 'no-run': { type: 'boolean', default: false }, quiet: { type: 'boolean', default: false } },
+    options: { json: { type: 'boolean', default: false }, 'no-run': { type: 'boolean', default: false }, quiet: { type: 'boolean', default: false }, part: { type: 'string' } },
     allowPositionals: true,
   });
   const names = positionals.length > 0 ? positionals : process.env.MUTATION_PROTOCOL ? [process.env.MUTATION_PROTOCOL] : PROTOCOLS.map((p) => p.name);
@@ -235,37 +247,46 @@ async function main(): Promise<number> {
     process.stderr.write(`${(e as Error).message}\n`);
     return 2;
   }
+  const partOption = values.part;
+  if (partOption !== undefined && !PARTS.includes(partOption as Part)) {
+    process.stderr.write(`--part ${partOption}: choose ${PARTS.join(' or ')} (without it, both)\n`);
+    return 2;
+  }
+  const parts = partOption === undefined ? PARTS : [partOption as Part];
   const note = (s: string) => values.quiet || process.stderr.write(`${s}\n`);
   const summaries: ProtocolSummary[] = [];
   let failed = false;
   for (const p of protocols) {
-    const runFile = join(reportDir(p), 'run.json');
-    if (!values['no-run']) {
-      await cacheGraphs(p, note);
-      const run = {
-        commit: git('rev-parse', 'HEAD').trim(),
-        // Porcelain lines are "XY path": the status is two columns and a space.
-        uncommitted: git('status', '--porcelain', '--', `src/${p.name}`, p.specDir).split('\n').filter((l) => l !== '').map((l) => l.slice(3)),
-        started: new Date().toISOString(),
-        stryker: strykerVersion(),
-      };
-      note(`${p.name}: Stryker ${run.stryker} over src/${p.name}/node.ts and cluster.ts (reports in ${relative(repoRoot(), reportDir(p))}/)`);
-      const started = performance.now();
-      const code = await runStryker(p);
-      if (code !== 0) {
-        process.stderr.write(`${p.name}: Stryker exited with code ${code}\n`);
-        failed = true;
+    for (const part of parts) {
+      const runFile = join(reportDir(p, part), 'run.json');
+      if (!values['no-run']) {
+        await cacheGraphs(p, note);
+        const run = {
+          commit: git('rev-parse', 'HEAD').trim(),
+          // Porcelain lines are "XY path": the status is two columns and a space.
+          uncommitted: git('status', '--porcelain', '--', `src/${p.name}`, p.specDir).split('\n').filter((l) => l !== '').map((l) => l.slice(3)),
+          started: new Date().toISOString(),
+          stryker: strykerVersion(),
+        };
+        note(`${p.name}: Stryker ${run.stryker} over ${partFiles(p, part).join(' and ')} (reports in ${relative(repoRoot(), reportDir(p, part))}/)`);
+        const started = performance.now();
+        const code = await runStryker(p, part);
+        if (code !== 0) {
+          process.stderr.write(`${p.name}: Stryker exited with code ${code}\n`);
+          failed = true;
+          continue;
+        }
+        mkdirSync(reportDir(p, part), { recursive: true });
+        writeFileSync(runFile, `${JSON.stringify({ ...run, seconds: Math.round((performance.now() - started) / 100) / 10 }, null, 2)}\n`);
+      }
+      if (!existsSync(runFile) || !existsSync(join(reportDir(p, part), 'mutation.json'))) {
+        // --no-run over both parts: a part never run is said, not a failure; asked for by name, it is.
+        process.stderr.write(`${p.name}: no ${part} report in ${relative(repoRoot(), reportDir(p, part))}/: run npm run mutation -- ${p.name} --part ${part}\n`);
+        if (partOption !== undefined || !values['no-run']) failed = true;
         continue;
       }
-      mkdirSync(reportDir(p), { recursive: true });
-      writeFileSync(runFile, `${JSON.stringify({ ...run, seconds: Math.round((performance.now() - started) / 100) / 10 }, null, 2)}\n`);
+      summaries.push(summarise(p, part, JSON.parse(readFileSync(runFile, 'utf8')) as RunRecord));
     }
-    if (!existsSync(runFile) || !existsSync(join(reportDir(p), 'mutation.json'))) {
-      process.stderr.write(`${p.name}: no report in ${relative(repoRoot(), reportDir(p))}/: run npm run mutation -- ${p.name}\n`);
-      failed = true;
-      continue;
-    }
-    summaries.push(summarise(p, JSON.parse(readFileSync(runFile, 'utf8')) as RunRecord));
   }
   if (summaries.length > 0) {
     const file = writeScores(summaries);

@@ -11,6 +11,8 @@ export const MUTATION_SCORES_FILE = 'docs/mutation-scores.json';
 
 export interface MutationScore {
   readonly protocol: string;
+  /** The reducer with its cluster model (node.ts, cluster.ts), or the host's protocol policy (host.ts). */
+  readonly part: 'reducer' | 'host';
   readonly score: number | null;
   readonly mutants: number;
   readonly killed: number;
@@ -25,11 +27,14 @@ export interface MutationScore {
   readonly changedSince?: readonly string[];
 }
 
+type StoredScore = Partial<Omit<MutationScore, 'protocol' | 'part' | 'changedSince'>>;
+
 interface ScoresFile {
-  readonly protocols?: Readonly<Record<string, Partial<Omit<MutationScore, 'protocol' | 'changedSince'>>>>;
+  readonly protocols?: Readonly<Record<string, StoredScore>>;
+  readonly hosts?: Readonly<Record<string, StoredScore>>;
 }
 
-/** The protocols' last scores, in the order asked; a protocol never measured has none. */
+/** The protocols' last scores, in the order asked, each reducer's then its host's; a part never measured has none. */
 export function lastMutationScores(protocols: readonly string[]): MutationScore[] {
   const file = join(repoRoot(), MUTATION_SCORES_FILE);
   if (!existsSync(file)) return [];
@@ -41,21 +46,24 @@ export function lastMutationScores(protocols: readonly string[]): MutationScore[
   }
   const out: MutationScore[] = [];
   for (const protocol of protocols) {
-    const s = scores.protocols?.[protocol];
-    if (s === undefined || typeof s.commit !== 'string') continue;
-    out.push({
-      protocol,
-      score: s.score ?? null,
-      mutants: s.mutants ?? 0,
-      killed: s.killed ?? 0,
-      survived: s.survived ?? 0,
-      timeout: s.timeout ?? 0,
-      noCoverage: s.noCoverage ?? 0,
-      setAside: s.setAside ?? 0,
-      commit: s.commit,
-      measured: s.measured ?? '',
-      changedSince: changedSince(s.commit, [`src/${protocol}/node.ts`, `src/${protocol}/cluster.ts`]),
-    });
+    for (const part of ['reducer', 'host'] as const) {
+      const s = (part === 'host' ? scores.hosts : scores.protocols)?.[protocol];
+      if (s === undefined || typeof s.commit !== 'string') continue;
+      out.push({
+        protocol,
+        part,
+        score: s.score ?? null,
+        mutants: s.mutants ?? 0,
+        killed: s.killed ?? 0,
+        survived: s.survived ?? 0,
+        timeout: s.timeout ?? 0,
+        noCoverage: s.noCoverage ?? 0,
+        setAside: s.setAside ?? 0,
+        commit: s.commit,
+        measured: s.measured ?? '',
+        changedSince: changedSince(s.commit, part === 'host' ? [`src/${protocol}/host.ts`] : [`src/${protocol}/node.ts`, `src/${protocol}/cluster.ts`]),
+      });
+    }
   }
   return out;
 }

@@ -20,11 +20,13 @@ describe('the last mutation scores', () => {
     }
   });
 
-  it('are reported per protocol, with the commit, and a protocol never measured says how to measure it', () => {
+  it('are reported per protocol and part, with the commit, and a protocol never measured says how to measure it', () => {
     const [first] = scores;
     const text = formatMutationScores([first.protocol, 'nosuch'], [first]);
     expect(text).toContain(first.commit.slice(0, 10));
     expect(text).toContain(`${first.score?.toFixed(2)} %`);
-    expect(text).toMatch(/nosuch +not measured .*npm run mutation -- nosuch/);
+    expect(text).toMatch(/nosuch +not measured .*npm run mutation -- nosuch --part reducer/);
+    // Each protocol has a row for its host's policy too (src/<protocol>/host.ts), measured or not.
+    expect(text).toMatch(/nosuch host +not measured .*npm run mutation -- nosuch --part host/);
   });
 });

@@ -98,6 +98,19 @@ describe('Paxos (a write-once register) in the simulator', () => {
       HandleDecided: 'k,l',
       Restart: 'a',
     });
+    // ValidatePaxos.tla compares a variable only where the line has it, and a message only where the
+    // line names it: every line must carry the server's variables, and a message step its message.
+    // (The network's DuplicateMessage lines change no server: they carry the message and no state.)
+    for (const e of r.log!.slice(1).filter((x) => x.action !== 'DuplicateMessage')) {
+      expect(Object.keys(e.state!).sort(), `line ${e.n}`).toEqual(['accepted', 'decided', 'phase', 'promised', 'promises', 'round', 'tally']);
+      if (e.action.startsWith('Handle')) expect(e.recv, `line ${e.n}`).toMatchObject({ type: expect.any(String), source: expect.any(Number) });
+    }
+  });
+
+  it('has no policy settings, and says so in one line', () => {
+    expect(() => createPaxosSystem({ nodes: 3, timing: DEFAULT_TIMING, policy: { leaderNoop: true } })).toThrow(
+      "the scenario's policy.paxos.leaderNoop is not a Paxos setting: Paxos's policy has none",
+    );
   });
 });
 

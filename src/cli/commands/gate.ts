@@ -54,19 +54,23 @@ export async function gateCommand({ positionals, values }: CommandContext): Prom
 
 /** The last mutation scores, for people: a measurement the gate reports, not one it makes. */
 export function formatMutationScores(protocols: readonly string[], scores: readonly MutationScore[]): string {
-  const rows = protocols.map((p) => {
-    const s = scores.find((x) => x.protocol === p);
-    if (s === undefined) return [p, 'not measured', '', '', '', '', '', '', `npm run mutation -- ${p}`];
+  const row = (s: MutationScore) => [
+    `${s.protocol}${s.part === 'host' ? ' host' : ''}`,
+    s.score === null ? '-' : `${s.score.toFixed(2)} %`,
+    count(s.mutants),
+    count(s.killed + s.timeout),
+    count(s.survived),
+    count(s.noCoverage),
+    count(s.setAside),
+    `${s.commit.slice(0, 10)} (${s.measured.slice(0, 10)})`,
+    s.changedSince === undefined ? 'unknown' : s.changedSince.length === 0 ? 'no' : s.changedSince.join(', '),
+  ];
+  const rows = protocols.flatMap((p) => {
+    const reducer = scores.find((x) => x.protocol === p && x.part === 'reducer');
+    const host = scores.find((x) => x.protocol === p && x.part === 'host');
     return [
-      s.protocol,
-      s.score === null ? '-' : `${s.score.toFixed(2)} %`,
-      count(s.mutants),
-      count(s.killed + s.timeout),
-      count(s.survived),
-      count(s.noCoverage),
-      count(s.setAside),
-      `${s.commit.slice(0, 10)} (${s.measured.slice(0, 10)})`,
-      s.changedSince === undefined ? 'unknown' : s.changedSince.length === 0 ? 'no' : s.changedSince.join(', '),
+      reducer === undefined ? [p, 'not measured', '', '', '', '', '', '', `npm run mutation -- ${p} --part reducer`] : row(reducer),
+      host === undefined ? [`${p} host`, 'not measured', '', '', '', '', '', '', `npm run mutation -- ${p} --part host`] : row(host),
     ];
   });
   return [
