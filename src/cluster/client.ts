@@ -108,9 +108,10 @@ export function httpClient(
       setTimer: (name, delayMs) => {
         clearTimeout(timers.get(name));
         if (halted || (name === 'next' && !running())) return;
+        // A next operation armed before the run ended is not begun after it (the ledger's read is the last).
         timers.set(
           name,
-          setTimeout(() => client.onTimer(name), delayMs),
+          setTimeout(() => (name === 'next' && !running() ? undefined : client.onTimer(name)), delayMs),
         );
       },
       record,

@@ -273,6 +273,7 @@ async function finalRead(reader: KvClient, history: readonly HistoryEvent[]): Pr
   const deadline = Date.now() + RECOVERY_MS;
   while (!reader.finished && Date.now() < deadline) await sleep(20);
   reader.abandon();
-  const done = history.slice(before).find((e) => e.type === 'ok' && e.key === LEDGER);
+  // The reader's get: only it reads the ledger (a client's late append to it is no answer).
+  const done = history.slice(before).find((e) => e.type === 'ok' && e.f === 'get' && e.key === LEDGER);
   return done === undefined ? undefined : String(done.value ?? '');
 }
