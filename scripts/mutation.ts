@@ -23,6 +23,8 @@ import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { count, printJson, table } from '../src/cli/output.ts';
 import { tlcStateGraph } from '../src/conformance/checks.ts';
+import { mutatedFiles } from '../src/conformance/mutation-scores.ts';
+import type { MutationPart } from '../src/conformance/mutation-scores.ts';
 import { repoRoot } from '../src/core/paths.ts';
 import type { Protocol } from '../src/core/protocol.ts';
 import { PROTOCOLS, protocolNamed } from '../src/protocols.ts';
@@ -90,9 +92,9 @@ interface RunRecord {
 }
 
 /** What a run mutates: the reducer and its cluster model, or the host's protocol policy (stryker.config.mjs). */
-type Part = 'reducer' | 'host';
+type Part = MutationPart;
 const PARTS: readonly Part[] = ['reducer', 'host'];
-const partFiles = (p: Protocol, part: Part) => (part === 'reducer' ? [`src/${p.name}/node.ts`, `src/${p.name}/cluster.ts`] : [`src/${p.name}/host.ts`]);
+const partFiles = (p: Protocol, part: Part) => mutatedFiles(p.name, part);
 
 interface ProtocolSummary extends RunRecord {
   readonly protocol: string;

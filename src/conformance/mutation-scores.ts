@@ -12,7 +12,7 @@ export const MUTATION_SCORES_FILE = 'docs/mutation-scores.json';
 export interface MutationScore {
   readonly protocol: string;
   /** The reducer with its cluster model (node.ts, cluster.ts), or the host's protocol policy (host.ts). */
-  readonly part: 'reducer' | 'host';
+  readonly part: MutationPart;
   readonly score: number | null;
   readonly mutants: number;
   readonly killed: number;
@@ -25,6 +25,13 @@ export interface MutationScore {
   readonly measured: string;
   /** The mutated files that differ now from the commit measured (undefined: git could not tell). */
   readonly changedSince?: readonly string[];
+}
+
+export type MutationPart = 'reducer' | 'host';
+
+/** The files a part's run mutates (stryker.config.mjs's PARTS, which cannot import this, says the same). */
+export function mutatedFiles(protocol: string, part: MutationPart): string[] {
+  return part === 'host' ? [`src/${protocol}/host.ts`] : [`src/${protocol}/node.ts`, `src/${protocol}/cluster.ts`];
 }
 
 type StoredScore = Partial<Omit<MutationScore, 'protocol' | 'part' | 'changedSince'>>;
@@ -61,7 +68,7 @@ export function lastMutationScores(protocols: readonly string[]): MutationScore[
         setAside: s.setAside ?? 0,
         commit: s.commit,
         measured: s.measured ?? '',
-        changedSince: changedSince(s.commit, part === 'host' ? [`src/${protocol}/host.ts`] : [`src/${protocol}/node.ts`, `src/${protocol}/cluster.ts`]),
+        changedSince: changedSince(s.commit, mutatedFiles(protocol, part)),
       });
     }
   }
