@@ -90,6 +90,11 @@ export class KvClient {
     return this.outstanding !== undefined;
   }
 
+  /** When the open operation was invoked (undefined when none is open). */
+  get openSince(): number | undefined {
+    return this.outstanding?.invokedAt;
+  }
+
   start(): void {
     this.scheduleNext();
   }

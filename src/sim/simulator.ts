@@ -182,6 +182,7 @@ class Simulation<N, M, E> {
   private steps = 0;
   private readonly messages = { sent: 0, lost: 0, duplicated: 0 };
   private healedAt = Number.POSITIVE_INFINITY;
+  private allAnsweredAt: number | undefined;
   private readonly schedule: TimedFault[] = [];
   private readonly checkInvariants: boolean;
 
@@ -387,7 +388,11 @@ class Simulation<N, M, E> {
     const healAt = scenario.heal.at ?? lastFault;
     this.queue.push(healAt, { kind: 'heal' });
     this.queue.push(0, { kind: 'tick' });
-    const deadline = healAt + scenario.heal.budgetMs;
+    // After the heal, every operation must be answered within the budget (of the heal, or of its
+    // invocation if later), and the replicas must converge within the budget of the last answer:
+    // a long workload is not a failure to progress as long as its operations keep being answered.
+    const budget = scenario.heal.budgetMs;
+    let deadline = healAt + budget;
     let converged = false;
     const maxEvents = 20_000_000;
     for (let e = this.queue.pop(); e !== undefined; e = this.queue.pop()) {
@@ -424,6 +429,7 @@ class Simulation<N, M, E> {
           break;
         case 'tick': {
           for (const a of this.adversaries.values()) a.tick();
+          if (this.now >= this.healedAt) deadline = this.progressDeadline(budget, deadline);
           if (this.now >= this.healedAt && this.clients.every((c) => c.finished) && this.converged()) converged = true;
           else this.queue.push(this.now + scenario.timing.heartbeatMs, { kind: 'tick' });
           break;
@@ -433,11 +439,31 @@ class Simulation<N, M, E> {
     }
     if (this.failure === undefined && !converged) {
       const pending = this.clients.filter((c) => !c.finished).length;
-      this.fail('no-progress', pending > 0 ? `${pending} clients still had operations to complete ${scenario.heal.budgetMs} ms after healing` : `the replicas had not converged ${scenario.heal.budgetMs} ms after healing`);
+      this.fail(
+        'no-progress',
+        pending > 0
+          ? `${pending} clients still had operations to complete: one had waited ${budget} ms (since the heal or its invocation) for an answer`
+          : `the replicas had not converged ${budget} ms after healing and the clients' last answer`,
+      );
     }
     // Operations still open at the end may have happened: :info, as Jepsen records them.
     for (const c of this.clients) c.abandon();
     return this.result(converged);
+  }
+
+  /**
+   * The time by which the run must have converged, seen after the heal: while an operation is open,
+   * its start (no earlier than the heal) plus the budget; between a client's operations, the budget
+   * after now; once every client has finished, the budget after the tick that saw it. Only later.
+   */
+  private progressDeadline(budget: number, deadline: number): number {
+    const open = this.clients.map((c) => c.openSince).filter((t): t is number => t !== undefined);
+    if (open.length > 0) return Math.max(deadline, Math.max(this.healedAt, Math.min(...open)) + budget);
+    if (this.clients.every((c) => c.finished)) {
+      this.allAnsweredAt ??= this.now;
+      return Math.max(deadline, this.allAnsweredAt + budget);
+    }
+    return Math.max(deadline, this.now + budget);
   }
 
   private hold(node: NodeId, ev: SimEvent<M>): void {

@@ -42,6 +42,20 @@ describe('Raft in the simulator', () => {
     expect(r.commitsPerSecond.reduce((a, b) => a + b, 0)).toBeGreaterThanOrEqual(600);
   });
 
+  it('progress after the heal is every operation answered within the budget, however long the workload', () => {
+    const partitions = loadScenario('partitions');
+    const short = { ...partitions, heal: { ...partitions.heal, budgetMs: 2_000 } };
+    const long = simulate({ protocol: raftSystem, scenario: short, seed: 3, ops: 600 });
+    expect(long.failure).toBeUndefined();
+    expect(long.virtualMs).toBeGreaterThan(long.healedAt + 2 * short.heal.budgetMs);
+    // Election timeouts below the round trip: Raft rightly makes no progress, and the run says so
+    // once an operation has waited the budget since the heal, not later.
+    const stuck = simulate({ protocol: raftSystem, scenario: { ...loadScenario('contention'), heal: { at: 1_500, budgetMs: 3_000 } }, seed: 1 });
+    expect(stuck.failure?.kind).toBe('no-progress');
+    expect(stuck.virtualMs).toBeGreaterThan(stuck.healedAt + 3_000);
+    expect(stuck.virtualMs).toBeLessThanOrEqual(stuck.healedAt + 3_000 + 2 * DEFAULT_TIMING.heartbeatMs + 100);
+  });
+
   it('a crash during a sync loses that step whole: nothing of it is logged or sent', () => {
     const r = simulate({ protocol: raftSystem, scenario: loadScenario('leader-crashes'), seed: 2, keepLog: true });
     expect(r.ok).toBe(true);
