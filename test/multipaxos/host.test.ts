@@ -10,12 +10,12 @@ import { Bag } from '../../src/core/bag.ts';
 import { DEFAULT_TIMING } from '../../src/host/system.ts';
 import { checkHistory } from '../../src/lincheck/check.ts';
 import type { MultiPaxosCluster } from '../../src/multipaxos/cluster.ts';
-import { NOOP, createMultiPaxosSystem, multiPaxosSystem } from '../../src/multipaxos/host.ts';
+import { NOOP, SLOTS, ROUNDS, createMultiPaxosSystem, multiPaxosSystem } from '../../src/multipaxos/host.ts';
 import type { MultiPaxosServer, MultiPaxosServerEvent } from '../../src/multipaxos/host.ts';
 import { MULTIPAXOS_ACTION_PROPERTIES, multiPaxosInvariants } from '../../src/multipaxos/invariants.ts';
 import { MULTIPAXOS_MUTANTS } from '../../src/multipaxos/mutants.ts';
 import type { MultiPaxosMessage } from '../../src/multipaxos/types.ts';
-import { loadScenario, namedScenarios } from '../../src/sim/scenario.ts';
+import { DEFAULT_SCENARIO, loadScenario, namedScenarios } from '../../src/sim/scenario.ts';
 import { simulate } from '../../src/sim/simulator.ts';
 
 describe('Multi-Paxos in the simulator', () => {
@@ -81,6 +81,115 @@ describe('Multi-Paxos in the simulator', () => {
     expect(decodeCommand(NOOP)).toBeUndefined();
     expect(decodeCommand('beat 1/1')).toBeUndefined();
     expect(decodeCommand('[0,1,"get","k0"]')).toEqual({ client: 0, seq: 1, op: { f: 'get', key: 'k0' } });
+  });
+});
+
+// The policy (src/multipaxos/host.ts) is what the spec leaves open: who campaigns and when, when a
+// leader proposes, beats and tries again. These runs measure it where it says what must happen: a
+// reliable network, no faults (DEFAULT_SCENARIO: delays of 1 to 10 ms, election timeouts of 150 to
+// 300 ms, heartbeats every 50 ms, so an idle leader beats after 50 ms without a proposal).
+describe("Multi-Paxos's policy, where it says what it does", () => {
+  const steady = (seed: number, nodes: number, scenario = DEFAULT_SCENARIO) => simulate({ protocol: multiPaxosSystem, scenario, seed, nodes, keepLog: true });
+  // One client that waits 200 to 400 ms between operations: the leader is idle most of the run.
+  const idle = { ...DEFAULT_SCENARIO, workload: { ...DEFAULT_SCENARIO.workload, clients: 1, ops: 12, intervalMs: [200, 400] as const } };
+  const clientCommand = (c: unknown) => String(c).startsWith('[');
+
+  it.each([3, 5])('with no faults on %i servers, one ballot in the whole run, busy or idle: the leader\'s Accepts keep every other server from campaigning', (nodes) => {
+    for (const seed of [1, 2, 3]) {
+      for (const scenario of [DEFAULT_SCENARIO, idle]) {
+        const r = steady(seed, nodes, scenario);
+        expect(r.ok, `seed ${seed}`).toBe(true);
+        expect(r.log!.filter((e) => e.action === 'Phase1a'), `seed ${seed}, ${scenario.workload.clients} clients`).toHaveLength(1);
+        expect(r.log!.filter((e) => e.action === 'BecomeLeader'), `seed ${seed}`).toHaveLength(1);
+      }
+    }
+  });
+
+  it('proposes each client command once, and nothing else while clients keep it busy', () => {
+    for (const seed of [1, 2, 3]) {
+      const r = steady(seed, 5);
+      const proposed = r.log!.filter((e) => e.action === 'Propose');
+      const commands = proposed.filter((e) => clientCommand(e.params.c)).map((e) => e.params.c);
+      expect(commands).toHaveLength(DEFAULT_SCENARIO.workload.ops);
+      expect(new Set(commands).size).toBe(DEFAULT_SCENARIO.workload.ops);
+      // The clients' operations come every 0 to 20 ms: a beat (after 50 ms without a proposal) is rare.
+      expect(proposed.length - commands.length, `seed ${seed}`).toBeLessThanOrEqual(3);
+    }
+  });
+
+  it('an idle leader beats: it proposes at least once a beat and a heartbeat (100 ms), a beat only when it has not proposed for 50 ms', () => {
+    for (const seed of [1, 2, 3]) {
+      const r = steady(seed, 3, idle);
+      const leader = r.leaders[0];
+      const proposed = r.log!.filter((e) => e.action === 'Propose' && e.node === leader.server);
+      const beats = proposed.filter((e) => String(e.params.c).startsWith('beat '));
+      expect(beats.length, `seed ${seed}`).toBeGreaterThan(10);
+      for (let k = 1; k < proposed.length; k++) {
+        const gap = proposed[k].t! - proposed[k - 1].t!;
+        expect(gap, `seed ${seed}, line ${proposed[k].n}`).toBeLessThanOrEqual(100);
+        if (beats.includes(proposed[k])) expect(gap, `seed ${seed}, line ${proposed[k].n}`).toBeGreaterThanOrEqual(50);
+      }
+      // Each beat is unique in its ballot (its round and slot), as Propose requires.
+      expect(new Set(beats.map((e) => e.params.c)).size).toBe(beats.length);
+      expect(beats[0].params.c).toMatch(/^beat 1\/\d+$/);
+    }
+  });
+
+  it('answers every operation invoked once the leader serves within six network delays (a redirect, the Accept, the Accepted, the Decision, the answer)', () => {
+    for (const seed of [1, 2, 3]) {
+      const r = steady(seed, 5);
+      const invoked = new Map<string, number>();
+      let slowest = 0;
+      for (const e of r.history!) {
+        const process = String(e.process);
+        if (e.type === 'invoke') invoked.set(process, e.time!);
+        else if (invoked.get(process)! > r.leaders[0].at) slowest = Math.max(slowest, e.time! - invoked.get(process)!);
+      }
+      expect(slowest, `seed ${seed}`).toBeGreaterThan(0);
+      expect(slowest, `seed ${seed}`).toBeLessThanOrEqual(60);
+    }
+  });
+
+  it("elects a new leader within two election timeouts of the leader's crash", () => {
+    const scenario = loadScenario('leader-crashes');
+    for (const seed of [1, 2, 3, 4, 5]) {
+      const r = simulate({ protocol: multiPaxosSystem, scenario, seed });
+      expect(r.ok, `seed ${seed}`).toBe(true);
+      // The first two crashes take the leader alone.
+      for (const crash of r.schedule.filter((f) => f.fault === 'crash').slice(0, 2)) {
+        const next = r.leaders.find((l) => l.at > crash.at);
+        expect(next!.at - crash.at, `seed ${seed}, crash at ${crash.at}`).toBeLessThanOrEqual(2 * scenario.timing.electionTimeoutMs[1]);
+      }
+    }
+  });
+
+  it("logs, on every line, the variables ValidateMultiPaxos.tla compares, and the run's constants on the Init line", () => {
+    const r = steady(1, 3);
+    expect(r.log![0]).toMatchObject({ action: 'Init', constants: { Proposer: [1, 2, 3], Acceptor: [1, 2, 3], Replica: [1, 2, 3], MaxRound: ROUNDS, MaxSlot: SLOTS, NoOp: NOOP } });
+    const fields = ['acceptedCount', 'ackCount', 'logLength', 'pendingCount', 'phase', 'promiseCount', 'promised', 'proposalCount', 'round'];
+    for (const e of r.log!.slice(1)) expect(Object.keys(e.state!).sort(), `line ${e.n}`).toEqual(fields);
+    const leader = r.leaders[0].server;
+    const last = r.log!.findLast((e) => e.node === leader)!;
+    expect(last.state).toMatchObject({ round: 1, phase: 'Leader', promised: { round: 1, proposer: Number(leader) } });
+    expect(last.state!.logLength).toBeGreaterThanOrEqual(DEFAULT_SCENARIO.workload.ops);
+  });
+
+  it("refuses any policy setting in one line: Multi-Paxos's policy has none", () => {
+    expect(() => createMultiPaxosSystem({ nodes: 3, timing: DEFAULT_TIMING, policy: { beatMs: 10 } })).toThrow(
+      "the scenario's policy.multipaxos.beatMs is not a Multi-Paxos setting: Multi-Paxos's policy has none",
+    );
+  });
+
+  it('says which server leads, and in which round, only of a leader its own acceptor knows no successor of', () => {
+    const def = createMultiPaxosSystem({ nodes: 3, timing: DEFAULT_TIMING });
+    const node = def.initialNode('2');
+    expect(def.leading(node)).toBeUndefined();
+    const leader = { ...node, proposer: { ...node.proposer, round: 3, phase: 'Leader' as const } };
+    expect(def.leading(leader)).toBe(3);
+    expect(def.leading({ ...leader, acceptor: { ...leader.acceptor, promised: { round: 3, proposer: 2 } } })).toBe(3);
+    expect(def.leading({ ...leader, acceptor: { ...leader.acceptor, promised: { round: 3, proposer: 3 } } })).toBeUndefined();
+    expect(def.leading({ ...leader, acceptor: { ...leader.acceptor, promised: { round: 4, proposer: 1 } } })).toBeUndefined();
+    expect(def.leading({ ...leader, proposer: { ...leader.proposer, phase: 'Phase1' as const } })).toBeUndefined();
   });
 });
 
