@@ -115,6 +115,84 @@ describe('PBFT in the simulator', () => {
   });
 });
 
+// The policy (src/pbft/host.ts) is what the paper leaves to the implementation: when a replica
+// takes which step, retransmits, starts a view change. These runs measure it where the paper says
+// what must happen: four correct replicas on a reliable network (DEFAULT_SCENARIO with no Byzantine
+// replica: delays of 1 to 10 ms, view-change timeouts of 150 to 300 ms, heartbeats every 50 ms).
+describe("PBFT's policy, where the paper says what it does", () => {
+  const correct: Scenario = { ...DEFAULT_SCENARIO, byzantine: 'none' };
+  // One client that waits 200 to 400 ms between operations: the replicas are idle most of the run.
+  const idle: Scenario = { ...correct, workload: { ...correct.workload, clients: 1, ops: 12, intervalMs: [200, 400] } };
+  const steady = (seed: number, scenario = correct) => simulate({ protocol: pbftSystem, scenario, seed, keepLog: true });
+
+  it('with a correct primary, busy or idle, no view change: the normal case, each step once per request and replica (4.2)', () => {
+    for (const seed of [1, 2, 3]) {
+      for (const scenario of [correct, idle]) {
+        const r = steady(seed, scenario);
+        const ops = scenario.workload.ops;
+        expect(r.ok, `seed ${seed}`).toBe(true);
+        const counts: Record<string, number> = {};
+        for (const e of r.log!) counts[e.action] = (counts[e.action] ?? 0) + 1;
+        // The primary pre-prepares each request, the 3 backups accept it, all 4 prepare and commit; the client accepts once.
+        expect(counts, `seed ${seed}, ${scenario.workload.clients} clients`).toEqual({ Init: 1, PrePrepare: ops, ReceivePrePrepare: 3 * ops, ReceivePrepares: 4 * ops, ReceiveCommits: 4 * ops, ClientAccept: ops });
+        const prePrepared = r.log!.filter((e) => e.action === 'PrePrepare');
+        expect(new Set(prePrepared.map((e) => e.params.r)).size, `seed ${seed}`).toBe(ops);
+        // Sequence numbers 1, 2, ... in the order of assignment: none skipped, none twice.
+        expect(prePrepared.map((e) => (e.sent![0] as { seq: number }).seq), `seed ${seed}`).toEqual(Array.from({ length: ops }, (_, k) => k + 1));
+      }
+    }
+  });
+
+  it('sends the normal case\'s 24 messages a request (3 PRE-PREPAREs, 9 PREPAREs, 12 COMMITs), and few again: only what is not committed a heartbeat after it was sent', () => {
+    for (const seed of [1, 2, 3]) {
+      for (const scenario of [correct, idle]) {
+        const r = steady(seed, scenario);
+        const normal = 24 * scenario.workload.ops;
+        expect(r.messages.sent, `seed ${seed}`).toBeGreaterThanOrEqual(normal);
+        expect(r.messages.sent, `seed ${seed}`).toBeLessThanOrEqual(1.15 * normal);
+      }
+    }
+  });
+
+  it('answers every operation within five network delays (the request, PRE-PREPARE, PREPARE, COMMIT, the replies)', () => {
+    for (const seed of [1, 2, 3]) {
+      const r = steady(seed);
+      const invoked = new Map<string, number>();
+      let slowest = 0;
+      for (const e of r.history!) {
+        const process = String(e.process);
+        if (e.type === 'invoke') invoked.set(process, e.time!);
+        else slowest = Math.max(slowest, e.time! - invoked.get(process)!);
+      }
+      expect(slowest, `seed ${seed}`).toBeGreaterThan(0);
+      expect(slowest, `seed ${seed}`).toBeLessThanOrEqual(50);
+    }
+  });
+
+  it("moves to a new view within two view-change timeouts of the primary's crash, with requests waiting (4.4)", () => {
+    const scenario: Scenario = { ...loadScenario('leader-crashes'), byzantine: 'none' };
+    for (const seed of [1, 2, 3]) {
+      const r = simulate({ protocol: pbftSystem, scenario, seed });
+      expect(r.ok, `seed ${seed}`).toBe(true);
+      const crash = r.schedule.find((f) => f.fault === 'crash')!;
+      expect(crash.target, `seed ${seed}`).toBe('0');
+      const next = r.leaders.find((l) => l.at > crash.at);
+      expect(next!.at - crash.at, `seed ${seed}`).toBeLessThanOrEqual(2 * scenario.timing.electionTimeoutMs[1]);
+    }
+  });
+
+  it("logs, on every line, the variables ValidatePBFT.tla compares, and the run's constants on the Init line", () => {
+    const r = steady(1);
+    expect(r.log![0]).toMatchObject({ action: 'Init', constants: { N: 4, Byzantine: [], Null: NULL_REQUEST } });
+    // The replicas' steps carry their state; a client's ClientAccept is not a replica's.
+    const replicaSteps = r.log!.slice(1).filter((e) => e.action !== 'ClientAccept');
+    expect(replicaSteps.length).toBeGreaterThan(DEFAULT_SCENARIO.workload.ops);
+    for (const e of replicaSteps) expect(Object.keys(e.state!).sort(), `line ${e.n}`).toEqual(['committed', 'executed', 'logSize', 'status', 'view']);
+    const last = r.log!.findLast((e) => e.node === '0')!;
+    expect(last.state).toMatchObject({ view: 0, status: 'Normal', executed: DEFAULT_SCENARIO.workload.ops, committed: DEFAULT_SCENARIO.workload.ops });
+  });
+});
+
 // ---- the lying replica ----------------------------------------------------------------------------
 
 /** PBFT with the Byzantine replica's client replies counted (and the adversary kept honest by its guard). */
