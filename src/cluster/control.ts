@@ -3,6 +3,7 @@
 
 import { spawn } from 'node:child_process';
 import { existsSync, mkdirSync, openSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { Agent } from 'node:http';
 import { createServer } from 'node:net';
 import { join } from 'node:path';
 import { UserError } from '../core/errors.ts';
@@ -12,6 +13,7 @@ import type { NodeId } from '../host/types.ts';
 import { systemNamed } from '../systems.ts';
 import { CONFIG_FILE, newClusterConfig, nodeDir, readClusterConfig } from './config.ts';
 import type { ClusterConfig } from './config.ts';
+import { call } from './client.ts';
 import { PID_FILE } from './node.ts';
 
 export const HOST = '127.0.0.1';
@@ -95,12 +97,15 @@ export async function findLeader(config: ClusterConfig): Promise<NodeId | undefi
   return undefined;
 }
 
+/** A connection for each status read: the CLI exits when it is done, with no socket kept alive. */
+const statusAgent = new Agent({ keepAlive: false });
+
 export async function fetchStatus(config: ClusterConfig, id: NodeId): Promise<Record<string, unknown> | undefined> {
   const n = config.nodes.find((x) => x.id === id);
   if (n === undefined) return undefined;
   try {
-    const res = await fetch(`http://${config.host}:${n.httpPort}/status`, { signal: AbortSignal.timeout(1_000) });
-    return res.ok ? ((await res.json()) as Record<string, unknown>) : undefined;
+    const res = await call(statusAgent, config.host, n.httpPort, 'GET', '/status', undefined, 1_000);
+    return res.status === 200 ? (JSON.parse(res.body) as Record<string, unknown>) : undefined;
   } catch {
     return undefined;
   }

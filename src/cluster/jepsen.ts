@@ -1,6 +1,6 @@
 // `cluster test`: what Jepsen does to etcd, done to a real cluster of ours. It starts the
 // cluster (a proxy on every link), runs concurrent clients over HTTP (the simulator's KvClient,
-// src/host/client.ts, behind real timers and fetch), and a nemesis that kills nodes with SIGKILL
+// src/host/client.ts, behind real timers and node:http), and a nemesis that kills nodes with SIGKILL
 // and restarts them, pauses them with SIGSTOP and SIGCONT, and cuts the network around one of
 // them; then it heals everything, waits for the cluster to recover, reads back an append-only
 // ledger, and checks the clients' history with the linearizability checker.

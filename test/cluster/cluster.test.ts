@@ -13,7 +13,9 @@ import { cli, expectOneLineError } from '../support/cli.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'cluster-test-'));
 // Ports of their own, away from the default 7001 a person may be using.
-const port = 21000 + (process.pid % 2000) * 4;
+// A block of 500 ports a run, two clusters' (a cluster's clients' ports, its nodes' a hundred
+// above), below Linux's ephemeral ports (32768 on) and apart from jepsen.test.ts's (16000 on).
+const port = 10000 + (process.pid % 12) * 500;
 const url = (k: number) => `http://127.0.0.1:${port + k}`;
 
 afterAll(() => {
