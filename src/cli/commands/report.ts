@@ -150,7 +150,7 @@ export async function checkProtocol(p: Protocol, o: CheckOptions): Promise<Proto
   let conformanceGraph: TlcGraph | undefined;
   for (const m of graphModels) {
     o.progress.note(`${p.name}: TLC's state graph of the ${m} model against ${impl === undefined ? "the TypeScript model's" : impl.label}`);
-    const g = await (tlcGraphs.get(m) as Promise<{ value?: TlcGraph; error?: string }>);
+    const g = await tlcGraphs.get(m)!;
     o.progress.clear();
     if (m === o.graphModel) conformanceGraph = g.value;
     const c = g.value === undefined ? undefined : compareWithTlcGraph(p, g.value, m, o.mutant, impl);
