@@ -129,6 +129,10 @@ describe("Multi-Paxos's policy, where it says what it does", () => {
         expect(gap, `seed ${seed}, line ${proposed[k].n}`).toBeLessThanOrEqual(100);
         if (beats.includes(proposed[k])) expect(gap, `seed ${seed}, line ${proposed[k].n}`).toBeGreaterThanOrEqual(50);
       }
+      // Two beats in a row are one heartbeat apart: the heartbeat that finds 50 ms without a proposal beats.
+      for (let k = 1; k < proposed.length; k++) {
+        if (beats.includes(proposed[k]) && beats.includes(proposed[k - 1])) expect(proposed[k].t! - proposed[k - 1].t!, `seed ${seed}, line ${proposed[k].n}`).toBe(DEFAULT_TIMING.heartbeatMs);
+      }
       // Each beat is unique in its ballot (its round and slot), as Propose requires.
       expect(new Set(beats.map((e) => e.params.c)).size).toBe(beats.length);
       expect(beats[0].params.c).toMatch(/^beat 1\/\d+$/);
@@ -147,6 +151,23 @@ describe("Multi-Paxos's policy, where it says what it does", () => {
       }
       expect(slowest, `seed ${seed}`).toBeGreaterThan(0);
       expect(slowest, `seed ${seed}`).toBeLessThanOrEqual(60);
+    }
+  });
+
+  it('sends a client that asks another server to the leader: its first operation, after the election, answered within six delays', () => {
+    // Five clients that begin after the leader serves, each at its own server: four of them at a follower.
+    const late = { ...DEFAULT_SCENARIO, workload: { ...DEFAULT_SCENARIO.workload, clients: 5, ops: 10, intervalMs: [300, 400] as const } };
+    for (const seed of [1, 2, 3]) {
+      const r = steady(seed, 5, late);
+      expect(r.ok, `seed ${seed}`).toBe(true);
+      const invoked = new Map<string, number>();
+      for (const e of r.history!) {
+        const process = String(e.process);
+        if (e.type === 'invoke') {
+          expect(e.time!, `seed ${seed}`).toBeGreaterThan(r.leaders[0].at);
+          invoked.set(process, e.time!);
+        } else expect(e.time! - invoked.get(process)!, `seed ${seed}, process ${process}`).toBeLessThanOrEqual(60);
+      }
     }
   });
 
