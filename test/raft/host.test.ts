@@ -167,6 +167,23 @@ describe("Raft's policy, where the paper says what it does", () => {
     }
   });
 
+  it('sends a client that asks a follower to the leader: its first operation, after the election, answered within eight delays', () => {
+    // Five clients that begin after the leader serves, each at its own server: four of them at a follower.
+    const late = { ...DEFAULT_SCENARIO, workload: { ...DEFAULT_SCENARIO.workload, clients: 5, ops: 10, intervalMs: [400, 500] as [number, number] } };
+    for (const seed of [1, 2, 3]) {
+      const r = simulate({ protocol: raftSystem, scenario: late, seed, nodes: 5, keepLog: true });
+      expect(r.ok, `seed ${seed}`).toBe(true);
+      const invoked = new Map<string, number>();
+      for (const e of r.history!) {
+        const process = String(e.process);
+        if (e.type === 'invoke') {
+          expect(e.time!, `seed ${seed}`).toBeGreaterThan(r.leaders[0].at);
+          invoked.set(process, e.time!);
+        } else expect(e.time! - invoked.get(process)!, `seed ${seed}, process ${process}`).toBeLessThanOrEqual(80);
+      }
+    }
+  });
+
   it('sends a follower one AppendEntries at a time on a network that loses nothing: the next goes with its answer (etcd-raft probe)', () => {
     for (const seed of [1, 2, 3]) {
       const r = steady(seed, 5);
