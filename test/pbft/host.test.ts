@@ -23,6 +23,7 @@ import type { PbftMessage, Replica } from '../../src/pbft/types.ts';
 import { DEFAULT_SCENARIO, loadScenario, namedScenarios } from '../../src/sim/scenario.ts';
 import type { Scenario } from '../../src/sim/scenario.ts';
 import { simulate } from '../../src/sim/simulator.ts';
+import { answerTimes } from '../support/latency.ts';
 
 const strategy = (scenario: Scenario, byzantine: string): Scenario => ({ ...scenario, byzantine });
 
@@ -157,13 +158,7 @@ describe("PBFT's policy, where the paper says what it does", () => {
   it('answers every operation within five network delays (the request, PRE-PREPARE, PREPARE, COMMIT, the replies)', () => {
     for (const seed of [1, 2, 3]) {
       const r = steady(seed);
-      const invoked = new Map<string, number>();
-      let slowest = 0;
-      for (const e of r.history!) {
-        const process = String(e.process);
-        if (e.type === 'invoke') invoked.set(process, e.time!);
-        else slowest = Math.max(slowest, e.time! - invoked.get(process)!);
-      }
+      const slowest = Math.max(...answerTimes(r.history!));
       expect(slowest, `seed ${seed}`).toBeGreaterThan(0);
       expect(slowest, `seed ${seed}`).toBeLessThanOrEqual(50);
     }
