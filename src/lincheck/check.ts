@@ -9,7 +9,7 @@
 import { InputError, UserError } from '../core/errors.ts';
 import { canonical, pairOperations, showValue } from './history.ts';
 import type { HistoryEvent, PairedOp } from './history.ts';
-import { compile, prune } from './models.ts';
+import { SearchTooLarge, compile, prune } from './models.ts';
 import type { Kind, ModelOp } from './models.ts';
 import { search } from './search.ts';
 
@@ -46,8 +46,10 @@ export interface KeyResult {
   readonly minimalComplete?: boolean;
   /** on failure: the longest linearization the search found, in linearization order */
   readonly longestPrefix?: Operation[];
-  /** the search gave up at the timeout: no verdict */
+  /** the search gave up at the timeout, or when it outgrew its room: no verdict */
   readonly timedOut?: boolean;
+  /** the search gave up having met this many distinct values of the key (the most it keeps) */
+  readonly outgrew?: number;
 }
 
 export interface LinResult {
@@ -68,6 +70,8 @@ export interface CheckOptions {
   readonly shrinkMs?: number;
   /** the history's file, for error messages */
   readonly file?: string;
+  /** the most distinct values of one key the search keeps before it gives up (default MAX_VALUES) */
+  readonly maxValues?: number;
 }
 
 const KINDS: Record<ModelName, Record<string, Kind>> = {
@@ -100,7 +104,14 @@ export function checkHistory(events: readonly HistoryEvent[], model: ModelName, 
     const keyModel = indices.map((i) => modelOps[i]);
     const kept = prune(model, keyModel);
     const started = performance.now();
-    const outcome = search(compile(model, kept.map((i) => keyModel[i])), deadline);
+    let outcome: ReturnType<typeof search>;
+    try {
+      outcome = search(compile(model, kept.map((i) => keyModel[i]), options.maxValues), deadline);
+    } catch (e) {
+      if (!(e instanceof SearchTooLarge)) throw e;
+      keys.push({ key, ok: false, operations: keyOps.length, timedOut: true, outgrew: e.values });
+      continue;
+    }
     const searchMs = performance.now() - started;
     statesExplored += outcome.states;
     if (outcome.verdict === 'ok') keys.push({ key, ok: true, operations: keyOps.length });
@@ -234,7 +245,13 @@ function shrink(model: ModelName, ops: readonly Operation[], mops: readonly Mode
       if (m.info || inSet[i]) relaxed.push(m);
       else if (m.kind !== 'read') relaxed.push({ ...m, ret: Infinity, info: true });
     });
-    const verdict = search(compile(model, prune(model, relaxed).map((i) => relaxed[i])), Math.min(end, now + perTest)).verdict;
+    let verdict: 'ok' | 'fail' | 'timeout';
+    try {
+      verdict = search(compile(model, prune(model, relaxed).map((i) => relaxed[i])), Math.min(end, now + perTest)).verdict;
+    } catch (e) {
+      if (!(e instanceof SearchTooLarge)) throw e;
+      verdict = 'timeout';
+    }
     return verdict === 'timeout' ? undefined : verdict === 'fail';
   };
   const fails = (set: readonly number[]) => {

@@ -62,14 +62,28 @@ export function prune(model: 'register' | 'kv', ops: readonly ModelOp[]): number
   });
 }
 
+/**
+ * The search met more distinct values of one key than it may keep (appends, concatenated in every
+ * order the history allows, make one value per order): no verdict, as at a timeout.
+ */
+export class SearchTooLarge extends Error {
+  constructor(readonly values: number) {
+    super(`the search met ${values} distinct values of one key`);
+  }
+}
+
+/** The most distinct values a key's search keeps: a JavaScript Map holds at most 2^24 entries. */
+export const MAX_VALUES = 8_000_000;
+
 /** The search's view of a model over these operations. */
-export function compile(model: 'register' | 'kv', ops: readonly ModelOp[]): Problem {
+export function compile(model: 'register' | 'kv', ops: readonly ModelOp[], maxValues = MAX_VALUES): Problem {
   const n = ops.length;
   const ids = new Map<string, number>();
   const strings: string[] = [];
   const intern = (s: string) => {
     let id = ids.get(s);
     if (id === undefined) {
+      if (strings.length >= maxValues) throw new SearchTooLarge(strings.length);
       id = strings.length;
       ids.set(s, id);
       strings.push(s);

@@ -8,6 +8,7 @@ import { checkHistory } from '../../src/lincheck/check.ts';
 import { generateHistory } from '../../src/lincheck/generate.ts';
 import type { ModelName } from '../../src/lincheck/check.ts';
 import { parseHistory } from '../../src/lincheck/history.ts';
+import type { HistoryEvent } from '../../src/lincheck/history.ts';
 import { renderHtml } from '../../src/lincheck/html.ts';
 import { historyOf } from './support.ts';
 
@@ -246,6 +247,18 @@ describe('the search', () => {
     const r = checkHistory(events, 'register', { timeoutMs: 100 });
     expect(performance.now() - started).toBeLessThan(2000);
     expect(r).toMatchObject({ ok: false, timedOut: true, keys: [{ key: '', ok: false, timedOut: true }] });
+    expect(r.failing).toBeUndefined();
+  });
+
+  it('gives up with no verdict, not a crash, when concurrent appends to one key make more values than it keeps', () => {
+    // Eight appends open at once, then a read of the last order a search tries: 8! orders, each a value.
+    const events: HistoryEvent[] = [];
+    for (let p = 0; p < 8; p++) events.push({ process: p, type: 'invoke', f: 'append', key: 'k', value: String(p) });
+    for (let p = 0; p < 8; p++) events.push({ process: p, type: 'ok', f: 'append', key: 'k', value: String(p) });
+    events.push({ process: 9, type: 'invoke', f: 'get', key: 'k', value: null }, { process: 9, type: 'ok', f: 'get', key: 'k', value: '76543210' });
+    expect(checkHistory(events, 'kv').ok).toBe(true);
+    const r = checkHistory(events, 'kv', { maxValues: 100 });
+    expect(r).toMatchObject({ ok: false, timedOut: true, keys: [{ key: 'k', ok: false, timedOut: true, outgrew: 100 }] });
     expect(r.failing).toBeUndefined();
   });
 });
