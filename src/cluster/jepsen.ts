@@ -181,8 +181,8 @@ export async function runClusterTest(o: ClusterTestOptions): Promise<ClusterTest
       lincheck: verdict.ok
         ? `linearizable: ${verdict.operations} operations on ${verdict.keys.length} keys`
         : verdict.timedOut
-          ? verdict.keys.some((k) => k.outgrew !== undefined)
-            ? `undecided: the checker's search of key ${verdict.keys.find((k) => k.outgrew !== undefined)!.key} outgrew its room`
+          ? verdict.outgrew !== undefined
+            ? `undecided: the checker's search of key ${verdict.outgrew.key} outgrew its room`
             : 'undecided: the checker timed out'
           : `NOT linearizable: key ${verdict.failing?.key ?? '?'} (consensus-lab lincheck ${file} --model kv shows why)`,
       ledger: { read: ledger !== undefined, acknowledged: acknowledged.length, lost: lostValues.length, lostValues },

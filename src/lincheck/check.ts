@@ -60,6 +60,8 @@ export interface LinResult {
   readonly failing?: KeyResult;
   /** some key was not decided before the timeout */
   readonly timedOut?: boolean;
+  /** the first key whose search outgrew its room (KeyResult.outgrew): no verdict for it */
+  readonly outgrew?: KeyResult;
   readonly stats: { readonly statesExplored: number; readonly ms?: never };
 }
 
@@ -133,12 +135,14 @@ export function checkHistory(events: readonly HistoryEvent[], model: ModelName, 
   }
   const failing = keys.find((k) => !k.ok && !k.timedOut);
   const timedOut = keys.some((k) => k.timedOut === true);
+  const outgrew = keys.find((k) => k.outgrew !== undefined);
   return {
     ok: keys.every((k) => k.ok),
     operations: ops.length,
     keys,
     ...(failing !== undefined ? { failing } : {}),
     ...(timedOut ? { timedOut } : {}),
+    ...(outgrew !== undefined ? { outgrew } : {}),
     stats: { statesExplored },
   };
 }

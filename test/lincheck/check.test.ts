@@ -259,6 +259,7 @@ describe('the search', () => {
     expect(checkHistory(events, 'kv').ok).toBe(true);
     const r = checkHistory(events, 'kv', { maxValues: 100 });
     expect(r).toMatchObject({ ok: false, timedOut: true, keys: [{ key: 'k', ok: false, timedOut: true, outgrew: 100 }] });
+    expect(r.outgrew).toBe(r.keys[0]);
     expect(r.failing).toBeUndefined();
   });
 });

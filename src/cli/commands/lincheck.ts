@@ -31,7 +31,7 @@ export async function lincheckCommand({ positionals, values }: CommandContext): 
       throw new UserError(`--html ${html}: cannot write it (${(e as NodeJS.ErrnoException).code ?? (e as Error).message})`);
     }
   }
-  const verdict = result.ok ? 'linearizable' : result.failing !== undefined ? 'not linearizable' : result.keys.some((k) => k.outgrew !== undefined) ? 'no verdict: the search outgrew its room' : 'no verdict: timed out';
+  const verdict = result.ok ? 'linearizable' : result.failing !== undefined ? 'not linearizable' : result.outgrew !== undefined ? 'no verdict: the search outgrew its room' : 'no verdict: timed out';
 
   if (values.json) {
     const { ok, ...rest } = result;
@@ -41,11 +41,11 @@ export async function lincheckCommand({ positionals, values }: CommandContext): 
 
   if (result.ok) return 0;
   if (result.failing !== undefined) return 1;
-  const undecided = result.keys.find((k) => k.timedOut);
-  if (undecided?.outgrew !== undefined) {
-    process.stderr.write(`consensus-lab: lincheck: no verdict: the search of key ${undecided.key} met ${undecided.outgrew.toLocaleString('en-US')} distinct values, the most it keeps (appends to one key, concatenated in every order the history allows): check a shorter history, or one with fewer concurrent appends to a key\n`);
+  if (result.outgrew !== undefined) {
+    process.stderr.write(`consensus-lab: lincheck: no verdict: the search of key ${result.outgrew.key} met ${count(result.outgrew.outgrew)} distinct values, the most it keeps (appends to one key, concatenated in every order the history allows): check a shorter history, or one with fewer concurrent appends to a key\n`);
     return 2;
   }
+  const undecided = result.keys.find((k) => k.timedOut);
   process.stderr.write(`consensus-lab: lincheck: no verdict within --timeout ${timeout} s${undecided !== undefined ? ` (key ${undecided.key})` : ''}: give it longer\n`);
   return 2;
 }
