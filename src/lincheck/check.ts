@@ -74,6 +74,8 @@ export interface CheckOptions {
   readonly file?: string;
   /** the most distinct values of one key the search keeps before it gives up (default MAX_VALUES) */
   readonly maxValues?: number;
+  /** the search's lookahead (CompileOptions.lookahead; default on): off only to measure what it saves */
+  readonly lookahead?: boolean;
 }
 
 const KINDS: Record<ModelName, Record<string, Kind>> = {
@@ -108,7 +110,7 @@ export function checkHistory(events: readonly HistoryEvent[], model: ModelName, 
     const started = performance.now();
     let outcome: ReturnType<typeof search>;
     try {
-      outcome = search(compile(model, kept.map((i) => keyModel[i]), options.maxValues), deadline);
+      outcome = search(compile(model, kept.map((i) => keyModel[i]), { maxValues: options.maxValues, lookahead: options.lookahead }), deadline);
     } catch (e) {
       if (!(e instanceof SearchTooLarge)) throw e;
       keys.push({ key, ok: false, operations: keyOps.length, timedOut: true, outgrew: e.values });
@@ -123,13 +125,15 @@ export function checkHistory(events: readonly HistoryEvent[], model: ModelName, 
       // The budget is shared: the first failing key, the one reported, gets what it needs.
       const budget = Math.max(0, shrinkEnd - performance.now());
       const { minimal, complete } = shrink(model, keyOps, keyModel, budget, searchMs);
+      const slower = longestLinearization(model, kept.map((i) => keyModel[i]), shrinkEnd, searchMs);
+      const longest = slower.length > outcome.longest.length ? slower : outcome.longest;
       keys.push({
         key,
         ok: false,
         operations: keyOps.length,
         minimal,
         minimalComplete: complete,
-        longestPrefix: outcome.longest.map((j) => keyOps[kept[j]]),
+        longestPrefix: longest.map((j) => keyOps[kept[j]]),
       });
     }
   }
@@ -222,6 +226,22 @@ function operations(paired: readonly PairedOp[], model: ModelName, file: string 
     modelOps.push(mop!);
   }
   return { ops, modelOps };
+}
+
+/**
+ * A long linearization of a failing key: the longest a search without the lookahead finds in
+ * the shrinking budget (going along each dead end until it fails, where the lookahead turns back
+ * as soon as a read left cannot be satisfied, which is quicker but stops short). Empty if that
+ * search outgrows its room.
+ */
+function longestLinearization(model: ModelName, ops: readonly ModelOp[], end: number, searchMs: number): number[] {
+  const now = performance.now();
+  try {
+    return search(compile(model, ops, { lookahead: false }), Math.min(end, now + Math.max(200, 10 * searchMs))).longest;
+  } catch (e) {
+    if (!(e instanceof SearchTooLarge)) throw e;
+    return [];
+  }
 }
 
 /**

@@ -20,6 +20,8 @@ export interface GenerateOptions {
   readonly tuples?: boolean;
   /** the chance that an operation crashes: it completes as info, having taken effect or not */
   readonly infoRate?: number;
+  /** kv only: appends and gets alone, one get in twenty, as on the cluster test's ledger key */
+  readonly ledger?: boolean;
 }
 
 type Phase = 'idle' | 'invoked' | 'done';
@@ -66,6 +68,9 @@ export function generateHistory(o: GenerateOptions): HistoryEvent[] {
       if (r < 50) [c.f, c.value] = ['read', null];
       else if (r < 80) [c.f, c.value] = ['write', ++fresh];
       else [c.f, c.value] = ['cas', [pickFrom(c.key), ++fresh]];
+    } else if (o.ledger) {
+      if (r < 5) [c.f, c.value] = ['get', null];
+      else [c.f, c.value] = ['append', `a${++fresh};`];
     } else {
       if (r < 40) [c.f, c.value] = ['get', null];
       else if (r < 60) [c.f, c.value] = ['put', `p${++fresh};`];

@@ -75,11 +75,51 @@ export class SearchTooLarge extends Error {
 /** The most distinct values a key's search keeps: a JavaScript Map holds at most 2^24 entries. */
 export const MAX_VALUES = 8_000_000;
 
+/** How many of the reads still to be linearized a step checks its state against (see compile). */
+const READS_CHECKED = 64;
+
+/** FNV's prime, as the base of the values' polynomial hashes: h(s + c) = h(s) * HASH_BASE + c, mod 2^32. */
+const HASH_BASE = 0x01000193;
+
+function hashOf(s: string): number {
+  let h = 0;
+  for (let k = 0; k < s.length; k++) h = (Math.imul(h, HASH_BASE) + s.charCodeAt(k)) >>> 0;
+  return h;
+}
+
+/** HASH_BASE ** k mod 2^32, from a table grown as longer values are met. */
+let powers = new Uint32Array([1]);
+function power(k: number): number {
+  if (k >= powers.length) {
+    const grown = new Uint32Array(Math.max(k + 1, 2 * powers.length));
+    grown.set(powers);
+    for (let e = powers.length; e < grown.length; e++) grown[e] = Math.imul(grown[e - 1], HASH_BASE) >>> 0;
+    powers = grown;
+  }
+  return powers[k];
+}
+
+export interface CompileOptions {
+  /** the most distinct values of the key the search keeps before it gives up (SearchTooLarge) */
+  readonly maxValues?: number;
+  /**
+   * Refuse a state that a read still to be linearized cannot see once nothing can replace it
+   * (default true). Off, the search is slower but goes as far as it can along each dead end, so
+   * its longest linearization is the one a reader expects.
+   */
+  readonly lookahead?: boolean;
+}
+
 /** The search's view of a model over these operations. */
-export function compile(model: 'register' | 'kv', ops: readonly ModelOp[], maxValues = MAX_VALUES): Problem {
+export function compile(model: 'register' | 'kv', ops: readonly ModelOp[], options: CompileOptions = {}): Problem {
+  const maxValues = options.maxValues ?? MAX_VALUES;
+  const lookahead = options.lookahead ?? true;
   const n = ops.length;
   const ids = new Map<string, number>();
   const strings: string[] = [];
+  // Each value's polynomial hash (mod 2^32) and length, for the lookahead below.
+  const hashes: number[] = [];
+  const lengths: number[] = [];
   const intern = (s: string) => {
     let id = ids.get(s);
     if (id === undefined) {
@@ -87,6 +127,8 @@ export function compile(model: 'register' | 'kv', ops: readonly ModelOp[], maxVa
       id = strings.length;
       ids.set(s, id);
       strings.push(s);
+      hashes.push(hashOf(s));
+      lengths.push(s.length);
     }
     return id;
   };
@@ -130,21 +172,64 @@ export function compile(model: 'register' | 'kv', ops: readonly ModelOp[], maxVa
     for (const j of watchersOf(t)) if ((linearized[j >>> 5] & (1 << (j & 31))) === 0) return true;
     return false;
   };
-  const effect = (s: number, i: number): number => {
+  // The reads still to be linearized must each see a state to come. Once no write, delete or cas
+  // is left, every state to come extends the current one by appends (for a register, is it), so
+  // a state that one of them cannot extend is a dead end: for a key that is only appended to and
+  // read, this is what keeps the search from trying every order of the appends. Soonest returned
+  // first, and at most READS_CHECKED of them. "The read starts with this value" is a comparison of
+  // hashes, the value's with that of the read's prefix of its length: equal strings hash equal,
+  // so a collision can only let a dead end through (to fail later), never cut a live one.
+  const reads = Int32Array.from(
+    [...ops.keys()].filter((i) => ops[i].kind === 'read' && !ops[i].info).sort((x, y) => ops[x].ret - ops[y].ret),
+  );
+  const prefixHashes: (Uint32Array | undefined)[] = [];
+  const prefixHashesOf = (j: number): Uint32Array => {
+    let p = prefixHashes[j];
+    if (p === undefined) {
+      const read = strings[a[j]];
+      p = new Uint32Array(read.length + 1);
+      for (let k = 0; k < read.length; k++) p[k + 1] = (Math.imul(p[k], HASH_BASE) + read.charCodeAt(k)) >>> 0;
+      prefixHashes[j] = p;
+    }
+    return p;
+  };
+  /** May every read left see, in time, the value of this hash and length (for a register, this id)? */
+  const seenByReadsLeft = (hash: number, length: number, id: number, linearized: Uint32Array): boolean => {
+    if (!lookahead) return true;
+    let checked = 0;
+    for (const j of reads) {
+      if ((linearized[j >>> 5] & (1 << (j & 31))) !== 0) continue;
+      if (model === 'kv' ? lengths[a[j]] < length || prefixHashesOf(j)[length] !== hash : a[j] !== id) return false;
+      if (++checked === READS_CHECKED) break;
+    }
+    return true;
+  };
+  const effect = (s: number, i: number, last: boolean, linearized: Uint32Array): number => {
     // The state after operation i in state s, or -1 if it cannot happen there.
+    let after: number;
     switch (kind[i]) {
       case READ:
+        // It leaves s as it was, and s was checked against the reads left when it was reached.
         return a[i] === s ? s : -1;
       case WRITE:
       case DELETE:
-        return a[i];
+        after = a[i];
+        break;
       case CAS:
         // An info cas that did not match changed nothing: the same as one that never happened,
         // which the search covers by leaving it out.
-        return s === a[i] ? b[i] : -1;
-      default:
-        return intern(strings[s] + strings[a[i]]);
+        if (s !== a[i]) return -1;
+        after = b[i];
+        break;
+      default: {
+        // Checked before it is interned, by the hash of the concatenation: most orders of
+        // concurrent appends are dead ends, and building their strings is what costs.
+        const x = a[i];
+        if (last && !seenByReadsLeft((Math.imul(hashes[s], power(lengths[x])) + hashes[x]) >>> 0, lengths[s] + lengths[x], -1, linearized)) return -1;
+        return intern(strings[s] + strings[x]);
+      }
     }
+    return last && !seenByReadsLeft(hashes[after], lengths[after], after, linearized) ? -1 : after;
   };
   // Identical info operations, by invocation: each waits for the one before it.
   const twin = new Int32Array(n).fill(-1);
@@ -157,5 +242,6 @@ export function compile(model: 'register' | 'kv', ops: readonly ModelOp[], maxVa
       twin[i] = lastLike.get(like) ?? -1;
       lastLike.set(like, i);
     });
-  return { n, call, ret, info, observes, clears, twin, init, step: effect, awaited };
+  const replaces = Uint8Array.from(ops, (o) => (o.kind === 'write' || o.kind === 'delete' || o.kind === 'cas' ? 1 : 0));
+  return { n, call, ret, info, observes, clears, twin, replaces, init, step: effect, awaited };
 }

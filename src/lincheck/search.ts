@@ -16,6 +16,12 @@
 // which might now match), and one whose effect is seen can be moved to just before its first
 // observer, past nothing but no-ops. And of identical info operations (ten deletes), the ones
 // that take effect may as well be the earliest invoked: they are linearized in that order.
+//
+// And a lookahead: once no operation that can replace the state (a write, delete or cas) is left
+// to linearize, every state to come is the current one extended by appends, so a state that a
+// read still to be linearized cannot extend is a dead end, cut before it is searched. A key that
+// is only appended to and read (a ledger) is then checked in about one state per operation,
+// where trying every order of its concurrent appends made a value per order.
 
 /** A history for the search: operations with their call and return times, and the model as a step function. */
 export interface Problem {
@@ -31,9 +37,16 @@ export interface Problem {
   readonly clears: ArrayLike<number>;
   /** for an info operation, an identical info operation invoked before it, which must be linearized first; or -1 */
   readonly twin: ArrayLike<number>;
+  /** operations that may replace the state rather than extend it: writes, deletes and cas */
+  readonly replaces: ArrayLike<number>;
   readonly init: number;
-  /** The state after operation `op` in state `state`, or -1 if `op` cannot happen there (a read of another value). */
-  readonly step: (state: number, op: number) => number;
+  /**
+   * The state after operation `op` in state `state`, or -1 if `op` cannot happen there (a read of
+   * another value). When `last` is set, no operation that replaces the state is left after this
+   * one, so every state to come is this one extended by appends (or, for a register, this one):
+   * -1 also when a read still to be linearized (a bit clear in `linearized`) could not see that.
+   */
+  readonly step: (state: number, op: number, last: boolean, linearized: Uint32Array) => number;
   /** May a read or cas not yet linearized (a bit clear in `linearized`) see `state`, or for kv a value that starts with it? */
   readonly awaited: (state: number, linearized: Uint32Array) => boolean;
 }
@@ -168,6 +181,8 @@ export function search(p: Problem, deadline = Infinity): Outcome {
   let required = 0; // operations that must be linearized: all but the info ones
   for (let i = 0; i < n; i++) if (!p.info[i]) required++;
   let requiredDone = 0;
+  let replacersLeft = 0; // operations that may replace the state, not yet linearized
+  for (let i = 0; i < n; i++) replacersLeft += p.replaces[i];
 
   const stackOp = new Int32Array(n);
   const stackState = new Int32Array(n);
@@ -193,7 +208,7 @@ export function search(p: Problem, deadline = Infinity): Outcome {
     if (isCall[pos]) {
       const op = opAt[pos];
       const twin = p.twin[op];
-      let after = (pending && !p.observes[op]) || (twin >= 0 && (bits[twin >>> 5] & (1 << (twin & 31))) === 0) ? -1 : p.step(state, op);
+      let after = (pending && !p.observes[op]) || (twin >= 0 && (bits[twin >>> 5] & (1 << (twin & 31))) === 0) ? -1 : p.step(state, op, replacersLeft === p.replaces[op], bits);
       if (after >= 0 && p.info[op] && after === state) after = -1;
       if (after >= 0 && (p.info[op] || (pending && !p.clears[op])) && !p.awaited(after, bits)) after = -1;
       if (after >= 0) {
@@ -213,6 +228,7 @@ export function search(p: Problem, deadline = Infinity): Outcome {
             agree = depth;
           }
           setHash ^= zobrist[op];
+          replacersLeft -= p.replaces[op];
           state = after;
           pending = nextPending;
           unlink(pos);
@@ -237,6 +253,7 @@ export function search(p: Problem, deadline = Infinity): Outcome {
       pending = stackState[depth] & 1;
       bits[op >>> 5] &= ~(1 << (op & 31));
       setHash ^= zobrist[op];
+      replacersLeft += p.replaces[op];
       if (!p.info[op]) requiredDone--;
       relink(retPos[op]);
       relink(callPos[op]);

@@ -7,11 +7,11 @@ import { checkHistory, historyOperations } from '../../src/lincheck/check.ts';
 import { bruteForce, historyOf, smallHistory } from './support.ts';
 
 describe('lincheck against brute force', () => {
-  for (const model of ['register', 'kv'] as const) {
-    it(`agrees on small ${model} histories`, () => {
+  for (const [model, appends] of [['register', false], ['kv', false], ['kv', true]] as const) {
+    it(`agrees on small ${model} histories${appends ? ' of a key mostly appended to and read' : ''}`, () => {
       let failing = 0;
       fc.assert(
-        fc.property(smallHistory(model, Number(process.env.LINCHECK_OPS ?? 7)), (h) => {
+        fc.property(smallHistory(model, Number(process.env.LINCHECK_OPS ?? 7), appends), (h) => {
           const expected = bruteForce(h, model);
           if (!expected) failing++;
           const r = checkHistory(h, model);

@@ -21,6 +21,8 @@ const options = (model: ModelName): fc.Arbitrary<GenerateOptions> =>
     infoRate: fc.constantFrom(0, 0, 0.05, 0.2),
     tuples: fc.boolean(),
     model: fc.constant(model),
+    // For kv, now and then a ledger: appends and gets alone, where the lookahead does the work.
+    ledger: model === 'kv' ? fc.boolean() : fc.constant(false),
   });
 
 /** The history checks as it should on its own, and again after a trip through the file formats. */

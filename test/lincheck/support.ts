@@ -101,10 +101,24 @@ const kvOp: fc.Arbitrary<SmallOp> = fc.record({
   ),
 }).map(({ process, end, op }) => ({ process, end: op.f === 'cas' || end !== 'fail' ? end : 'ok', ...op }) as SmallOp);
 
-/** Histories of up to `max` operations by up to three clients, interleaved at random: linearizable or not. */
-export function smallHistory(model: ModelName, max = 7): fc.Arbitrary<HistoryEvent[]> {
+/** A key mostly appended to and read, as a ledger is: where the search's lookahead prunes most. */
+const appendOp: fc.Arbitrary<SmallOp> = fc.record({
+  process: fc.integer({ min: 0, max: 2 }),
+  end: fc.constantFrom('ok', 'ok', 'ok', 'info', 'open'),
+  op: fc.oneof(
+    { weight: 4, arbitrary: fc.record({ f: fc.constant('append'), value: fc.constantFrom('a', 'b', 'c'), output: fc.constant(null) }) },
+    { weight: 3, arbitrary: fc.record({ f: fc.constant('get'), value: fc.constant(null), output: fc.constantFrom('', 'a', 'ab', 'ba', 'abc', 'bca', 'cab', 'ac', 'aab') }) },
+    { weight: 1, arbitrary: fc.record({ f: fc.constant('put'), value: fc.constantFrom('a', ''), output: fc.constant(null) }) },
+  ),
+}).map(({ process, end, op }) => ({ process, end, ...op }) as SmallOp);
+
+/**
+ * Histories of up to `max` operations by up to three clients, interleaved at random: linearizable
+ * or not. `appends`: a kv key mostly appended to and read.
+ */
+export function smallHistory(model: ModelName, max = 7, appends = false): fc.Arbitrary<HistoryEvent[]> {
   return fc
-    .tuple(fc.array(model === 'register' ? registerOp : kvOp, { minLength: Math.min(3, max), maxLength: max, size: 'max' }), fc.array(fc.nat(), { minLength: 2 * max, maxLength: 2 * max }))
+    .tuple(fc.array(appends ? appendOp : model === 'register' ? registerOp : kvOp, { minLength: Math.min(3, max), maxLength: max, size: 'max' }), fc.array(fc.nat(), { minLength: 2 * max, maxLength: 2 * max }))
     .map(([ops, choices]) => interleave(ops, choices));
 }
 
