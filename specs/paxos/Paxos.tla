@@ -14,7 +14,7 @@
 (* own state, and the roles of one server talk through messages, as the    *)
 (* agents of "Paxos Made Simple" do.                                       *)
 (***************************************************************************)
-EXTENDS Naturals, FiniteSets
+EXTENDS Naturals, FiniteSets, Bags
 
 \* The server ids playing each role (numbers, so that ballots compare as
 \* numbers), the values proposers may propose, the rounds proposers go
@@ -92,15 +92,13 @@ Highest(S) == CHOOSE x \in S : \A y \in S : ~Less(x.bal, y.bal)
 \* The number of copies of m in flight.
 Count(m) == IF m \in DOMAIN messages THEN messages[m] ELSE 0
 
-\* The bag with one more copy of each message of the set ms.
-WithMessages(ms, bag) ==
-    [n \in DOMAIN bag \cup ms |->
-        (IF n \in DOMAIN bag THEN bag[n] ELSE 0) + (IF n \in ms THEN 1 ELSE 0)]
+\* The bag with one more copy of each message of the set ms; and the bag with
+\* one copy of m fewer, where a message with no copies left is gone.  The
+\* standard Bags module says it, and TLC computes its (+) and (-) in Java (as
+\* MultiPaxos.tla does, where a long log leaves thousands of messages in flight).
+WithMessages(ms, bag) == bag (+) SetToBag(ms)
 
-\* The bag with one copy of m fewer; a message with no copies left is gone.
-WithoutMessage(m, bag) ==
-    IF bag[m] = 1 THEN [n \in DOMAIN bag \ {m} |-> bag[n]]
-                  ELSE [bag EXCEPT ![m] = @ - 1]
+WithoutMessage(m, bag) == bag (-) SetToBag({m})
 
 Send(m) == messages' = WithMessages({m}, messages)
 Discard(m) == messages' = WithoutMessage(m, messages)
