@@ -6,7 +6,7 @@
 // milliseconds of a send and of its receipt can tie or, on another node's line, come first).
 // The first line is the Init line the simulator writes, with the cluster's constants.
 
-import { existsSync, writeFileSync } from 'node:fs';
+import { closeSync, existsSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../core/errors.ts';
 import type { LogEvent } from '../host/types.ts';
@@ -39,9 +39,23 @@ export function mergeClusterLogs(dir: string, config: ClusterConfig, clientSteps
   const merged = mergeLogs(logs, maxSteps);
   const init: Omit<LogEvent, 't'> & { t: number } = { n: 1, t: 0, node: '', action: 'Init', params: {}, ...(def.constants !== undefined && { constants: def.constants }) };
   const file = join(dir, MERGED_EVENTS_FILE);
-  const lines = [init, ...merged.map((e, k) => ({ ...e, n: k + 2 }))];
-  writeFileSync(file, `${lines.map((e) => JSON.stringify(e)).join('\n')}\n`);
-  return { file, lines: lines.length, steps: logs.reduce((n, l) => n + l.length, 0) };
+  // Written a few thousand lines at a time: a minute of Multi-Paxos is hundreds of megabytes,
+  // more than one JavaScript string holds.
+  const fd = openSync(file, 'w');
+  try {
+    let chunk: string[] = [JSON.stringify(init)];
+    merged.forEach((e, k) => {
+      chunk.push(JSON.stringify({ ...e, n: k + 2 }));
+      if (chunk.length === 4096) {
+        writeSync(fd, `${chunk.join('\n')}\n`);
+        chunk = [];
+      }
+    });
+    if (chunk.length > 0) writeSync(fd, `${chunk.join('\n')}\n`);
+  } finally {
+    closeSync(fd);
+  }
+  return { file, lines: merged.length + 1, steps: logs.reduce((n, l) => n + l.length, 0) };
 }
 
 /** A stopped node's event log, from its database. */

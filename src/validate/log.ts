@@ -2,7 +2,7 @@
 // action, and where the implementation logged them its parameters, node, message taken and sent,
 // and variables after the step. A line that is not that is one clear error naming file and line.
 
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { InputError } from '../core/errors.ts';
 import type { LogEvent } from '../host/types.ts';
 
@@ -12,11 +12,26 @@ export interface LoggedLine {
   readonly event: LogEvent;
 }
 
-export function readEventLog(file: string): LoggedLine[] {
+/**
+ * The longest log read for validation: its generated module holds the whole log as one string
+ * (a JavaScript string holds at most 2^29 characters), which TLC's parser then reads at once.
+ */
+export const MAX_EVENT_LOG_BYTES = 256 * 2 ** 20;
+
+export function readEventLog(file: string, maxBytes = MAX_EVENT_LOG_BYTES): LoggedLine[] {
   let text: string;
   try {
+    const bytes = statSync(file).size;
+    if (bytes > maxBytes) {
+      throw new InputError(
+        file,
+        undefined,
+        `${(bytes / 2 ** 20).toFixed(0)} MiB, more than the ${(maxBytes / 2 ** 20).toFixed(0)} MiB of log that TLC can be given as one module here: validate its first lines (head -n N, or cluster test's --validate-steps N)`,
+      );
+    }
     text = readFileSync(file, 'utf8');
   } catch (e) {
+    if (e instanceof InputError) throw e;
     throw new InputError(file, undefined, `cannot read it: ${(e as NodeJS.ErrnoException).code ?? (e as Error).message}`);
   }
   const out: LoggedLine[] = [];

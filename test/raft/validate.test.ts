@@ -56,4 +56,12 @@ describe('Raft trace validation by TLC', () => {
     writeFileSync(file, '{"action":"Timeout"\n');
     expect(() => readEventLog(file)).toThrow(/bad\.ndjson:1: not JSON/);
   });
+
+  it('refuses, in one line, a log longer than TLC can be given as one module', () => {
+    const file = write('long.ndjson', logOf('leader-crashes', 1));
+    expect(readEventLog(file).length).toBeGreaterThan(10);
+    // The same check at 1 KiB as at MAX_EVENT_LOG_BYTES (256 MiB): no need to write a quarter of a gigabyte.
+    expect(() => readEventLog(file, 1024)).toThrow(InputError);
+    expect(() => readEventLog(file, 1024)).toThrow(/long\.ndjson: \d+ MiB, more than the 0 MiB of log that TLC can be given as one module here: validate its first lines/);
+  });
 });
