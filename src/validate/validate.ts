@@ -66,6 +66,12 @@ export function validationProgressLine(x: ValidationProgress): string {
   return `TLC has followed ${x.followed.toLocaleString('en-US')} of ${x.steps.toLocaleString('en-US')} steps${x.seconds === undefined ? '' : ` in ${x.seconds.toFixed(0)} s`} (${x.states.toLocaleString('en-US')} states)`;
 }
 
+/** TLC's message on one line, cut short: some end with a whole state, megabytes of it. */
+export function abridged(message: string, max = 400): string {
+  const line = message.replace(/\s+/g, ' ').trim();
+  return line.length <= max ? line : `${line.slice(0, max)}... (${(line.length - max).toLocaleString('en-US')} more characters)`;
+}
+
 export async function validateLog(
   p: Protocol,
   validator: TraceValidator,
@@ -92,13 +98,19 @@ export async function validateLog(
       // thousands of pre-prepares (PBFT.tla's PrePrepare) needs more than the JVM's default stack.
       // A long log's states are large (the whole network, every log): half the machine's memory, not the JVM's quarter.
       javaOpts: ['-Xss256m', '-XX:MaxRAMPercentage=50', ...defaultJavaOpts()],
+      // No checkpoints: TLC writes a state's level as a 16-bit number when it checkpoints (every
+      // 30 minutes by default), and a log is one level a line, so the first checkpoint past line
+      // 32,767 would end the run ("behaviors of length up to 65535 states").
+      extraArgs: ['-checkpoint', '0'],
       onProgress:
         options.onProgress &&
         ((x: TlcProgress) => options.onProgress?.({ followed: Math.max(0, (x.depth ?? 1) - 1), steps: model.steps.length, states: x.distinct ?? x.generated, seconds: x.seconds })),
     });
     const tlc = { distinctStates: result.distinctStates, statesGenerated: result.statesGenerated, depth: result.depth, seconds: result.seconds };
     const base = { file, lines: lines.length, steps: model.steps.length, tlc };
-    if (result.outcome !== 'ok' || result.depth === undefined) throw new UserError(`TLC could not validate ${file}: ${result.error ?? `${result.outcome} ${result.violated ?? ''}`}`);
+    if (result.outcome !== 'ok' || result.depth === undefined) {
+      throw new UserError(`TLC could not validate ${file}: ${abridged(result.error ?? `${result.outcome} ${result.violated ?? ''}`)}`);
+    }
     // TLC's depth counts states: the initial one and one per line followed. All of them: accepted.
     // (Not by an invariant violated at the end: TLC would print the whole behaviour, every state.)
     if (result.depth === model.steps.length + 1) return { ...base, accepted: true, seconds: (performance.now() - started) / 1000 };

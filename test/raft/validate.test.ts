@@ -8,7 +8,7 @@ import { InputError } from '../../src/core/errors.ts';
 import { raft } from '../../src/raft/index.ts';
 import { raftSystem } from '../../src/raft/host.ts';
 import { readEventLog } from '../../src/validate/log.ts';
-import { validateLog } from '../../src/validate/validate.ts';
+import { abridged, validateLog } from '../../src/validate/validate.ts';
 import { logWriter, simulatorLog } from '../support/logs.ts';
 
 const validator = raft.traceValidator!;
@@ -55,6 +55,16 @@ describe('Raft trace validation by TLC', () => {
     expect(() => readEventLog(file)).toThrow(/bad\.ndjson:2: no "action"/);
     writeFileSync(file, '{"action":"Timeout"\n');
     expect(() => readEventLog(file)).toThrow(/bad\.ndjson:1: not JSON/);
+  });
+
+  it("cuts TLC's message to one short line: some end with a whole state, megabytes of it", () => {
+    const state = `/\\ msgs = {${'[view |-> 7, seq |-> 1],\n'.repeat(100_000)}}`;
+    const line = abridged(`The specification contains one or more behaviors with 65536 or more states.\nThe last state in the behavior is:\n${state}`);
+    expect(line).not.toContain('\n');
+    expect(line.length).toBeLessThan(500);
+    expect(line).toMatch(/^The specification contains one or more behaviors with 65536 or more states\. The last state/);
+    expect(line).toMatch(/\.\.\. \([\d,]+ more characters\)$/);
+    expect(abridged('Too short  to\ncut.')).toBe('Too short to cut.');
   });
 
   it('refuses, in one line, a log longer than TLC can be given as one module', () => {
