@@ -43,6 +43,38 @@ export function encodeCommand(c: KvCommand): string {
   return JSON.stringify([c.client, c.seq, ...fields]);
 }
 
+/** How many strings follow the key in each operation's encoding. */
+const ARITY: Readonly<Record<KvOperation['f'], number>> = { get: 0, delete: 0, put: 1, append: 1, cas: 2 };
+
+/**
+ * Whether s is exactly encodeCommand's encoding of a command: a client id and a sequence number
+ * (whole numbers, the sequence from 1), an operation, its key and its strings, nothing else, in the
+ * one way it is written. What a replica may take from another as a client's request: decodeCommand
+ * reads more leniently what only servers of this cluster wrote.
+ */
+export function isEncodedCommand(s: string): boolean {
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(s);
+  } catch {
+    return false;
+  }
+  if (!Array.isArray(parsed)) return false;
+  const [client, seq, f, key, ...strings] = parsed as unknown[];
+  return (
+    Number.isSafeInteger(client) &&
+    (client as number) >= 0 &&
+    Number.isSafeInteger(seq) &&
+    (seq as number) >= 1 &&
+    typeof f === 'string' &&
+    Object.hasOwn(ARITY, f) &&
+    typeof key === 'string' &&
+    strings.length === ARITY[f as KvOperation['f']] &&
+    strings.every((x) => typeof x === 'string') &&
+    JSON.stringify(parsed) === s
+  );
+}
+
 /** Commands lately decoded: every replica applies each one, so most are decoded once, not once a replica. */
 const decoded = new Map<string, KvCommand>();
 

@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { KvStore, decodeCommand, encodeCommand } from '../../src/host/kv.ts';
+import { KvStore, decodeCommand, encodeCommand, isEncodedCommand } from '../../src/host/kv.ts';
 import type { KvCommand, KvOperation } from '../../src/host/kv.ts';
 
 const str = fc.string({ maxLength: 4 });
@@ -21,6 +21,32 @@ describe('the key-value state machine', () => {
       }),
     );
     expect(decodeCommand('noop')).toBeUndefined();
+  });
+
+  it("takes exactly encodeCommand's strings as commands: every encoding, and nothing that does not encode back to itself", () => {
+    fc.assert(
+      fc.property(command, (c) => {
+        expect(isEncodedCommand(encodeCommand({ ...c, seq: c.seq + 1 }))).toBe(true);
+      }),
+    );
+    // Strings near an encoding: edits of one, and JSON arrays of anything.
+    const near = fc.oneof(
+      fc.tuple(command, fc.nat(), fc.string({ maxLength: 3 }), fc.nat(3)).map(([c, at, text, cut]) => {
+        const e = encodeCommand(c);
+        const k = at % (e.length + 1);
+        return e.slice(0, k) + text + e.slice(Math.min(e.length, k + cut));
+      }),
+      fc.array(fc.oneof(fc.integer({ min: -2, max: 3 }), fc.constantFrom('get', 'put', 'cas', 'k'), fc.double(), fc.constant(null)), { maxLength: 7 }).map((a) => JSON.stringify(a)),
+    );
+    fc.assert(
+      fc.property(near, (s) => {
+        if (!isEncodedCommand(s)) return;
+        const c = decodeCommand(s)!;
+        expect(encodeCommand(c)).toBe(s);
+        expect(Number.isSafeInteger(c.client) && c.client >= 0 && Number.isSafeInteger(c.seq) && c.seq >= 1).toBe(true);
+      }),
+      { numRuns: 3000 },
+    );
   });
 
   it('applies a retried command once, answering the retry with the first result (Raft thesis 6.3)', () => {
