@@ -56,8 +56,10 @@ const RESEND_WINDOW = 32;
  * docs/cluster.md.)
  */
 export function isRequest(digest: unknown): digest is string {
+  // Stryker disable next-line ConditionalExpression: JSON.parse reads anything else as its text, and no text of it is the encoding of a command that is not a string
   if (typeof digest !== 'string') return false;
   let known = requestCache.get(digest);
+  // Stryker disable next-line ConditionalExpression: a memo; deciding again gives the same answer
   if (known === undefined) {
     known = isEncodedCommand(digest);
     // Stryker disable next-line ConditionalExpression,EqualityOperator,BlockStatement: a memo's bound on memory; forgetting gives the same answers again
@@ -82,6 +84,7 @@ export function pbftConfig(n: number, mutant?: string): PbftConfig {
 
 /** The smallest number of matching replies from distinct replicas that the rules let a client accept (f + 1). */
 export function replyQuorum(cfg: PbftConfig): number {
+  // Stryker disable next-line EqualityOperator: when no fewer will do, n is the answer either way
   for (let r = 1; r <= cfg.n; r++) if (cfg.rules.replyQuorum(r, cfg.f)) return r;
   return cfg.n;
 }
@@ -126,6 +129,7 @@ export class MessageStore {
   private noteCert(c: Certificate, key: string): void {
     let certs = this.certsOfView.get(c.view);
     if (certs === undefined) this.certsOfView.set(c.view, (certs = new Map()));
+    // Stryker disable next-line ConditionalExpression: a certificate set again is the same certificate (a `false` here every test of certsOfView kills)
     if (!certs.has(key)) certs.set(key, certificate(c));
   }
 
@@ -215,6 +219,7 @@ export class MessageStore {
 
   private noteNormal(m: PbftMessage): void {
     const last = this.lastNormalView.get(m.sender);
+    // Stryker disable next-line EqualityOperator: setting the view it holds changes nothing
     if (last === undefined || m.view > last) this.lastNormalView.set(m.sender, m.view);
   }
 
@@ -238,6 +243,7 @@ export class MessageStore {
 
   /** A view change whose certificates all check (one that ByzantineViewChanges has, if its sender is Byzantine). */
   validViewChange(vc: ViewChangeMessage): boolean {
+    // Stryker disable next-line ConditionalExpression: a memo; what arrived stays, so a view change that checked checks again
     if (this.checked.has(vc)) return true;
     const ok = this.wellFormed(vc) && vc.prepared.every((c) => this.provable(c));
     // Stryker disable next-line ConditionalExpression,BlockStatement: a memo; checking again gives the same answer
@@ -251,6 +257,7 @@ export class MessageStore {
    * replicas, which a well-formed view change names, are at most N.)
    */
   validNewView(nv: NewViewMessage): boolean {
+    // Stryker disable next-line ConditionalExpression: a memo; what arrived stays, so a new view that checked checks again
     if (this.checked.has(nv)) return true;
     const V = nv.viewChanges;
     const senders = new Set(V.map((vc) => vc.sender));

@@ -103,6 +103,7 @@ describe('PBFT in the simulator', () => {
     expect(createPbftSystem({ nodes: 7, timing: DEFAULT_TIMING, byzantine: 'silent@3' }).byzantine!.ids).toEqual(['3']);
     expect(createPbftSystem({ nodes: 4, timing: DEFAULT_TIMING, byzantine: 'none' }).byzantine).toBeUndefined();
     expect(() => createPbftSystem({ nodes: 5, timing: DEFAULT_TIMING })).toThrow(/3f \+ 1/);
+    expect(() => createPbftSystem({ nodes: 1, timing: DEFAULT_TIMING })).toThrow(/3f \+ 1/);
     expect(() => parseByzantine('sneaky', 4)).toThrow(/no Byzantine strategy "sneaky"/);
     expect(() => parseByzantine('silent@4', 4)).toThrow(/0 \.\. 3/);
     expect(() => createPbftSystem({ nodes: 4, timing: DEFAULT_TIMING, policy: { window: 3 } })).toThrow(/policy\.pbft\.window/);

@@ -114,12 +114,29 @@ describe("a correct replica's checks of what it receives (MessageStore)", () => 
     }
   }
 
+  /** A message of the domain with one field (or one certificate's field) replaced: the boundaries, one at a time. */
+  const valid = fc.oneof(
+    fc.record({ type: fc.constant('PrePrepare'), view: fc.nat(5), seq: fc.integer({ min: 1, max: 3 }), digest: fc.constantFrom(...REQUESTS) }).map((m) => ({ ...m, sender: m.view % 4 })),
+    fc.record({ type: fc.constantFrom('Prepare', 'Commit'), view: fc.nat(5), seq: fc.integer({ min: 1, max: 3 }), digest: fc.constantFrom(...REQUESTS, NULL_REQUEST), sender: fc.nat(3) }),
+    fc.record({ type: fc.constant('ViewChange'), view: fc.integer({ min: 1, max: 5 }), sender: fc.nat(3), prepared: fc.array(fc.record({ view: fc.nat(0), seq: fc.integer({ min: 1, max: 3 }), digest: fc.constantFrom(...REQUESTS, NULL_REQUEST) }), { minLength: 1, maxLength: 3 }) }),
+    fc.record({ type: fc.constant('NewView'), view: fc.integer({ min: 1, max: 5 }), viewChanges: fc.constant([]) }).map((m) => ({ ...m, sender: m.view % 4 })),
+  );
+  const perturbed = fc.tuple(valid, fc.constantFrom('view', 'seq', 'digest', 'sender', 'cert.view', 'cert.seq', 'cert.digest'), fc.constantFrom<unknown>(-1, 0, 1, 3, 4, 6, 0.5, Number.NaN, 'null', REQUESTS[0], '[1,1,"get"]'), fc.nat(2)).map(([m, field, value, at]) => {
+    const copy: Record<string, unknown> = { ...m };
+    if (field.startsWith('cert.') && 'prepared' in m) {
+      const prepared = m.prepared.map((c) => ({ ...c }));
+      (prepared[at % prepared.length] as Record<string, unknown>)[field.slice(5)] = value;
+      copy.prepared = prepared;
+    } else if (!field.startsWith('cert.')) copy[field] = value;
+    return copy as unknown as PbftMessage;
+  });
+
   it("takes a message as well formed exactly when PBFT.tla's Message type has it, within the water marks", () => {
     fc.assert(
-      fc.property(message, (m) => {
+      fc.property(fc.oneof(message, perturbed), (m) => {
         expect(new MessageStore(cfg).wellFormed(m)).toBe(inMessageDomain(m));
       }),
-      { numRuns: 3000 },
+      { numRuns: 10_000 },
     );
   });
 
@@ -228,7 +245,7 @@ describe("a correct replica's checks of what it receives (MessageStore)", () => 
 
   // ---- bookkeeping: duplicates, where each replica was last seen ----
 
-  it('keeps each message once, and remembers the highest view each replica was last seen in (normal case, and view changes it sent itself)', () => {
+  it('keeps each message once, and remembers the highest view each replica was last seen in (normal case, and view changes it sent itself), the certificates each view named, and every NEW-VIEW', () => {
     const store4 = pbftConfig(4);
     const votes = fc.record({
       type: fc.constantFrom('PrePrepare', 'Prepare', 'Commit'),
@@ -238,25 +255,40 @@ describe("a correct replica's checks of what it receives (MessageStore)", () => 
       sender: fc.nat(3),
     });
     const vcs = fc.record({ type: fc.constant('ViewChange'), view: fc.integer({ min: 1, max: 4 }), prepared: fc.constant([]), sender: fc.nat(3) });
-    const arrival = fc.record({ m: fc.oneof(votes, vcs), embedded: fc.boolean() });
+    const nvs = fc.record({ view: fc.integer({ min: 1, max: 3 }), senders: fc.subarray([0, 1, 2, 3], { minLength: 1 }) }).map(({ view, senders }) => newViewMsg(store4, view, senders.map((j) => viewChangeMsg(view, [], j))));
+    const arrival = fc.record({ m: fc.oneof(votes, vcs, nvs), embedded: fc.boolean() });
     fc.assert(
-      fc.property(fc.array(arrival, { maxLength: 40 }), (arrivals) => {
+      fc.property(fc.array(arrival, { maxLength: 40 }), fc.array(fc.nat(), { maxLength: 20 }), (first, again) => {
+        // Some arrive twice: a retransmission, or a duplicate the network made.
+        const arrivals = first.length === 0 ? first : [...first, ...again.map((k) => first[k % first.length])];
         const store = new MessageStore(store4);
         const seen = new Set<string>();
         const normal = new Map<number, number>();
         const viewChange = new Map<number, { view: number; at: number }>();
+        const certs = new Map<number, Map<string, Certificate>>();
+        const newViews = new Map<number, NewViewMessage[]>();
         for (const [at, { m, embedded }] of arrivals.entries()) {
           const message = m as PbftMessage;
           if (!store.wellFormed(message)) continue;
           const key = messageKey(message);
           const isVc = message.type === 'ViewChange';
-          expect(store.add(message, at, isVc && embedded)).toBe(!seen.has(key));
+          const fresh = !seen.has(key);
+          expect(store.add(message, at, isVc && embedded), key).toBe(fresh);
           seen.add(key);
-          if (!isVc) normal.set(message.sender, Math.max(normal.get(message.sender) ?? -1, message.view));
-          else if (!embedded && message.view >= (viewChange.get(message.sender)?.view ?? -1)) viewChange.set(message.sender, { view: message.view, at });
+          if (message.type === 'NewView') {
+            if (fresh) newViews.set(message.view, [...(newViews.get(message.view) ?? []), message]);
+            // Its view changes are kept as embedded ones: where their senders are, they do not say.
+            for (const vc of message.viewChanges) seen.add(messageKey(vc));
+          } else if (!isVc) {
+            normal.set(message.sender, Math.max(normal.get(message.sender) ?? -1, message.view));
+            const ofView = certs.get(message.view) ?? certs.set(message.view, new Map()).get(message.view)!;
+            ofView.set(certificateKey(message), { view: message.view, seq: message.seq, digest: message.digest });
+          } else if (!embedded && message.view >= (viewChange.get(message.sender)?.view ?? -1)) viewChange.set(message.sender, { view: message.view, at });
         }
         expect(new Map(store.lastNormalView)).toEqual(normal);
         expect(new Map(store.lastViewChange)).toEqual(viewChange);
+        expect(new Map(store.certsOfView)).toEqual(certs);
+        expect(new Map(store.newViews)).toEqual(newViews);
       }),
     );
   });
@@ -286,7 +318,10 @@ describe("a correct replica's checks of what it receives (MessageStore)", () => 
     expect(store.provable(old) && store.provable(recent)).toBe(true);
     const vc = (sender: number, prepared: Certificate[] = [], view = 1) => viewChangeMsg(view, prepared, sender);
     const nv = (V: ViewChangeMessage[], sender = 1): NewViewMessage => ({ type: 'NewView', view: 1, viewChanges: V, sender });
-    expect(store.validNewView(nv([vc(0), vc(2, [old]), vc(3)]))).toBe(true);
+    const good = nv([vc(0), vc(2, [old]), vc(3)]);
+    expect(store.validNewView(good)).toBe(true);
+    // Asked again of the same message (it is remembered): the same.
+    expect(store.validNewView(good)).toBe(true);
     expect(store.validNewView(nv([vc(0), vc(2, [old]), vc(3), vc(1)]))).toBe(true);
     // 2f view changes: too few.
     expect(store.validNewView(nv([vc(2, [old]), vc(3)]))).toBe(false);
