@@ -3,7 +3,9 @@
 // (src/host/host.ts syncs, then sends). What the host stores is the protocol's stable part of a
 // node (SystemDefinition.stable: Raft's currentTerm, votedFor and log); each of its fields is a
 // row, and a field that is a list (a log) is a row per entry, so that a step which appends one
-// entry writes one row, not the whole log. One step's rows are one transaction.
+// entry writes one row, not the whole log. A field that is a Set (PBFT's log of messages, kept in
+// the order of their keys, where a new message lands anywhere) is a row per member, written when
+// it joins and deleted when it leaves. One step's rows are one transaction.
 //
 // The database names the cluster, the protocol and the node it belongs to: opened for another,
 // it is refused; found corrupt, it is left as it is and the node does not start.
@@ -51,8 +53,15 @@ const SCHEMA = `
   CREATE TABLE IF NOT EXISTS events (n INTEGER PRIMARY KEY, line TEXT NOT NULL);
 `;
 
-/** A list field as last written: the entries themselves (reducers share unchanged ones), to find where a new list departs. */
-type Written = { readonly kind: 'value'; readonly json: string } | { readonly kind: 'list'; readonly entries: readonly unknown[] };
+/**
+ * A field as last written. A list: its entries themselves (reducers share unchanged ones), to find
+ * where a new list departs. A set: the row of each member (the same objects again: reducers share
+ * them too), to find who joined and who left.
+ */
+type Written =
+  | { readonly kind: 'value'; readonly json: string }
+  | { readonly kind: 'list'; readonly entries: readonly unknown[] }
+  | { readonly kind: 'set'; readonly rows: Map<unknown, number>; next: number };
 
 export class SqliteStorage implements Storage {
   private readonly db: Database.Database;
@@ -61,6 +70,7 @@ export class SqliteStorage implements Storage {
   private readonly deleteField: Database.Statement;
   private readonly putEntry: Database.Statement;
   private readonly truncate: Database.Statement;
+  private readonly deleteEntry: Database.Statement;
   private readonly transaction: (value: Record<string, unknown>, events: readonly string[]) => void;
   private readonly putEvent: Database.Statement;
   private readonly maxEvent: Database.Statement;
@@ -91,6 +101,7 @@ export class SqliteStorage implements Storage {
     this.deleteField = this.db.prepare('DELETE FROM fields WHERE name = ?');
     this.putEntry = this.db.prepare('INSERT INTO entries (field, idx, value) VALUES (?, ?, ?) ON CONFLICT (field, idx) DO UPDATE SET value = excluded.value');
     this.truncate = this.db.prepare('DELETE FROM entries WHERE field = ? AND idx >= ?');
+    this.deleteEntry = this.db.prepare('DELETE FROM entries WHERE field = ? AND idx = ?');
     this.putEvent = this.db.prepare('INSERT INTO events (n, line) VALUES (?, ?)');
     this.maxEvent = this.db.prepare('SELECT max(n) AS n FROM events');
     this.transaction = this.db.transaction((value: Record<string, unknown>, events: readonly string[]) => {
@@ -98,11 +109,12 @@ export class SqliteStorage implements Storage {
       let n = events.length === 0 ? 0 : this.lastEvent();
       for (const line of events) this.putEvent.run(++n, line);
     });
-    this.remember(this.readAll());
+    const { value, rows } = this.readAll();
+    this.remember(value, rows);
   }
 
   read(): unknown {
-    return this.readAll();
+    return this.readAll().value;
   }
 
   writeAndSync(value: unknown): void {
@@ -137,7 +149,7 @@ export class SqliteStorage implements Storage {
   private writeFields(value: Record<string, unknown>): void {
     for (const [name, was] of this.written) {
       if (name in value) continue;
-      if (was.kind === 'list') this.truncate.run(name, 0);
+      if (was.kind !== 'value') this.truncate.run(name, 0);
       this.deleteField.run(name);
       this.written.delete(name);
     }
@@ -148,37 +160,80 @@ export class SqliteStorage implements Storage {
         const old = was?.kind === 'list' ? was.entries : [];
         let from = 0;
         while (from < old.length && from < v.length && old[from] === v[from]) from++;
-        if (was?.kind !== 'list') this.putField.run(name, '[]');
+        if (was?.kind !== 'list') {
+          if (was?.kind === 'set') this.truncate.run(name, 0);
+          this.putField.run(name, '[]');
+        }
         if (from < old.length) this.truncate.run(name, from);
         for (let i = from; i < v.length; i++) this.putEntry.run(name, i, encodeValue(v[i]));
         this.written.set(name, { kind: 'list', entries: v });
+      } else if (v instanceof Set) {
+        // A set: a row for each member that joined, none for those that stayed, the rows of those that left deleted.
+        let set = was?.kind === 'set' ? was : undefined;
+        if (set === undefined) {
+          if (was?.kind === 'list') this.truncate.run(name, 0);
+          this.putField.run(name, encodeValue(new Set()));
+          set = { kind: 'set', rows: new Map(), next: 0 };
+        }
+        const rows = new Map<unknown, number>();
+        let joined = 0;
+        for (const member of v) {
+          let row = set.rows.get(member);
+          if (row === undefined) {
+            this.putEntry.run(name, (row = set.next++), encodeValue(member));
+            joined++;
+          }
+          rows.set(member, row);
+        }
+        // Some left only if fewer stayed than were there.
+        if (rows.size - joined < set.rows.size) for (const [member, row] of set.rows) if (!rows.has(member)) this.deleteEntry.run(name, row);
+        this.written.set(name, { kind: 'set', rows, next: set.next });
       } else {
         const json = encodeValue(v);
-        if (was?.kind === 'list') this.truncate.run(name, 0);
+        if (was !== undefined && was.kind !== 'value') this.truncate.run(name, 0);
         if (was?.kind !== 'value' || was.json !== json) this.putField.run(name, json);
         this.written.set(name, { kind: 'value', json });
       }
     }
   }
 
-  private readAll(): Record<string, unknown> | undefined {
+  /** The stored state, and the row of each member of its sets. */
+  private readAll(): { value: Record<string, unknown> | undefined; rows: Map<string, Map<unknown, number>> } {
+    const rows = new Map<string, Map<unknown, number>>();
     const fields = this.db.prepare('SELECT name, value FROM fields ORDER BY name').all() as { name: string; value: string }[];
-    if (fields.length === 0) return undefined;
+    if (fields.length === 0) return { value: undefined, rows };
     const out: Record<string, unknown> = {};
-    for (const f of fields) out[f.name] = decodeValue(f.value);
+    for (const f of fields) {
+      out[f.name] = decodeValue(f.value);
+      // A set of rows has an empty set as its field (a set written whole, as a value, has its members there).
+      if (out[f.name] instanceof Set && (out[f.name] as Set<unknown>).size === 0) rows.set(f.name, new Map());
+    }
     const entries = this.db.prepare('SELECT field, idx, value FROM entries ORDER BY field, idx').all() as { field: string; idx: number; value: string }[];
     for (const e of entries) {
-      const list = out[e.field];
-      if (!Array.isArray(list) || list.length !== e.idx) throw new UserError(`${this.file}: entry ${e.idx} of ${e.field} is out of place: the database is damaged; move it aside to start this node afresh`);
-      list.push(decodeValue(e.value));
+      const field = out[e.field];
+      const members = rows.get(e.field);
+      if (field instanceof Set && members !== undefined) {
+        const member = decodeValue(e.value);
+        field.add(member);
+        members.set(member, e.idx);
+        continue;
+      }
+      if (!Array.isArray(field) || field.length !== e.idx) throw new UserError(`${this.file}: entry ${e.idx} of ${e.field} is out of place: the database is damaged; move it aside to start this node afresh`);
+      field.push(decodeValue(e.value));
     }
-    return out;
+    return { value: out, rows };
   }
 
-  private remember(value: Record<string, unknown> | undefined): void {
+  private remember(value: Record<string, unknown> | undefined, rows: ReadonlyMap<string, Map<unknown, number>>): void {
     this.written.clear();
     for (const [name, v] of Object.entries(value ?? {})) {
-      this.written.set(name, Array.isArray(v) ? { kind: 'list', entries: v } : { kind: 'value', json: encodeValue(v) });
+      const members = rows.get(name);
+      if (v instanceof Set && members !== undefined) {
+        let next = 0;
+        for (const row of members.values()) if (row >= next) next = row + 1;
+        this.written.set(name, { kind: 'set', rows: members, next });
+      }
+      else this.written.set(name, Array.isArray(v) ? { kind: 'list', entries: v } : { kind: 'value', json: encodeValue(v) });
     }
   }
 }

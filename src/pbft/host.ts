@@ -566,6 +566,10 @@ export class PbftPolicy implements HostPolicy<Replica, PbftMessage, ReplicaEvent
         if (n > this.topCommitted) this.topCommitted = n;
         while (this.committedInView.has(this.lowestUncommitted)) this.lowestUncommitted++;
         this.noteExecuted(ctx);
+        // PBFT.tla has no checkpoints: a new view prepares and commits again every sequence number
+        // since the first, a step each, seconds on a long log. While it does, the view is not
+        // stuck, and the requests' timers wait (at most once a sequence number a view).
+        if (n <= this.executedSeen) for (const p of this.pending.values()) p.since = ctx.now();
         break;
       }
       case 'Timeout': {
@@ -829,7 +833,8 @@ export class PbftPolicy implements HostPolicy<Replica, PbftMessage, ReplicaEvent
    */
   private join(ctx: Ctx): boolean {
     const node = ctx.node;
-    if (node.status === 'Normal' && primary(this.cfg, node.view) === this.me) return false;
+    // The primary too (4.5.2 excepts no one): one of f + 1 replicas is correct, so the view has
+    // moved on without it, as it has for a primary that was killed and came back in its old view.
     const views: number[] = [];
     for (let j = 0; j < this.cfg.n; j++) {
       if (j === this.me) continue;
@@ -1045,10 +1050,11 @@ export function createPbftSystem(options: SystemOptions): SystemDefinition<Repli
     reduce: (node, event) => pbftReduce(cfg, node, event),
     destinations: (m) => servers.filter((s) => s !== String(m.sender)),
     // No restart in PBFT.tla: the whole replica is its stable state, and a crash is a pause. Its
-    // sets are written as lists (a real node's database holds data, not objects) and rebuilt.
-    stable: (node) => ({ ...node, log: node.log.items, committed: node.committed.items }),
+    // sets are written as sets, which a node's database keeps a row a member (a new message, kept
+    // in the order of the keys, lands anywhere in the list of them), and rebuilt.
+    stable: (node) => ({ ...node, log: new Set(node.log.items), committed: new Set(node.committed.items) }),
     recover: (_id, stable) => {
-      const s = stable as Omit<Replica, 'log' | 'committed'> & { log: readonly PbftMessage[]; committed: readonly Certificate[] };
+      const s = stable as Omit<Replica, 'log' | 'committed'> & { log: Iterable<PbftMessage>; committed: Iterable<Certificate> };
       return { node: { ...s, log: KeyedSet.of(s.log, messageKey), committed: KeyedSet.of(s.committed, certificateKey) } };
     },
     committed: (node) => ({ length: node.executed.length, entry: (k) => node.executed[k] }),
