@@ -232,8 +232,7 @@ export class SqliteStorage implements Storage {
         let next = 0;
         for (const row of members.values()) if (row >= next) next = row + 1;
         this.written.set(name, { kind: 'set', rows: members, next });
-      }
-      else this.written.set(name, Array.isArray(v) ? { kind: 'list', entries: v } : { kind: 'value', json: encodeValue(v) });
+      } else this.written.set(name, Array.isArray(v) ? { kind: 'list', entries: v } : { kind: 'value', json: encodeValue(v) });
     }
   }
 }
