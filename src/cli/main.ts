@@ -43,7 +43,8 @@ usage:
   consensus-lab driver <protocol>                    our reducer behind the driver protocol on stdin/stdout
                                                      (docs/driver.md): what the spec answers, for implementers
   consensus-lab gate [protocol...]                   all of it, for CI (--junit FILE for JUnit XML; the simulator
-                                                     runs 5 seeds of each scenario, --seeds N or --full 200)
+                                                     runs 5 seeds of each scenario, --seeds N or --full 200;
+                                                     --mutant NAME: that seeded bug only)
   consensus-lab cluster start <protocol> [--nodes N] [--data DIR] [--port P]
                                                      the protocol as real processes on this machine (TCP, SQLite,
                                                      the key-value API over HTTP on ports P, P+1, ...); returns
@@ -61,7 +62,7 @@ usage:
   consensus-lab lincheck <history> --model M         is a Jepsen history linearizable? (M: register or kv; --html FILE)
 
 options: --json (one JSON object on stdout), --quiet (no progress), --workers N, --timeout S,
-         --mutant NAME (explore/conform/mutants: a seeded bug),
+         --mutant NAME (explore/conform/mutants/gate: a seeded bug),
          --impl "COMMAND" | ./reducer.ts (conform/explore/traces replay/gate: drive an implementation that
          is not ours, over JSON lines (docs/driver.md) or loaded as a module; raft), --impl-timeout S, --help
 exit codes: 0 everything holds, 1 a check failed, 2 usage, input or environment error`;
@@ -122,6 +123,7 @@ const COMMANDS: Record<string, Command> = {
       workers: { type: 'string' },
       full: { type: 'boolean' },
       seeds: { type: 'string' },
+      mutant: { type: 'string' },
       impl: { type: 'string' }, 'impl-timeout': { type: 'string' },
     },
     run: gateCommand,

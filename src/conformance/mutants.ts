@@ -158,6 +158,15 @@ export function catchWithExplorer(p: Protocol, m: Mutant, onProgress?: (p: Explo
 }
 
 /**
+ * TLC (one worker) and the explorer both search breadth first, so their shortest counterexamples
+ * are equally long; one longer than TLC's means the explorer is not searching the spec's machine.
+ */
+export function asLongAsTlcs(explorer: ExplorerMutantVerdict, tlc: TlcMutantVerdict): ExplorerMutantVerdict {
+  if (explorer.caught !== true || !tlc.caught || explorer.traceLength === tlc.traceLength) return explorer;
+  return { ...explorer, caught: false, error: `explorer: a counterexample ${explorer.traceLength} long where TLC's shortest is ${tlc.traceLength} (both search breadth first)` };
+}
+
+/**
  * TLC's graph of a model with the spec left correct: one of the protocol's models as it is, or
  * a mutant's model without the override (`Rule <- BuggyRule`) that puts the bug in the spec.
  */
@@ -216,8 +225,9 @@ export async function catchMutants(p: Protocol, options: CatchOptions = {}): Pro
     // TLC runs in its own process while the explorer runs in this one: two cores, both busy.
     const tlcRun = catchWithTlc(p, m, (x) => options.onTlcProgress?.(`${m.name} TLC`, x));
     tlcRun.catch(() => undefined);
-    const { model, ...explorer } = catchWithExplorer(p, m, (x) => options.onExploreProgress?.(`${m.name} explore`, x));
+    const { model, ...found } = catchWithExplorer(p, m, (x) => options.onExploreProgress?.(`${m.name} explore`, x));
     const tlc = await tlcRun;
+    const explorer = asLongAsTlcs(found, tlc);
     const conformance = await catchWithConformance(p, m, graphs, (x) => options.onTlcProgress?.(`${m.name} TLC graph`, x));
     const simulation = options.withoutSimulation || !runsAsSystem(p) ? undefined : catchWithSimulation(p, m);
     const validation = simulation === undefined || options.withoutValidation ? undefined : await catchWithValidation(p, simulation);

@@ -20,6 +20,10 @@ export async function gateCommand({ positionals, values }: CommandContext): Prom
   const implementation = await implementationOption(values);
   // An implementation is of one protocol; what it is checked by is the spec (the seeded bugs and the simulator are our reducer's).
   if (implementation !== undefined && positionals.length !== 1) throw new UserError('gate --impl checks one protocol: consensus-lab gate raft --impl "COMMAND"');
+  const onlyMutant = stringOption(values, 'mutant');
+  if (onlyMutant !== undefined && !protocols.some((p) => p.mutants.some((m) => m.name === onlyMutant))) {
+    throw new UserError(`no seeded bug named "${onlyMutant}" in ${protocols.map((p) => p.name).join(', ')}: \`consensus-lab mutants --json\` lists them`);
+  }
   const progress = new Progress(values.quiet === true);
   const started = performance.now();
   const reports: ProtocolReport[] = [];
@@ -29,6 +33,7 @@ export async function gateCommand({ positionals, values }: CommandContext): Prom
         countsModel: requireModel(p, stringOption(values, 'model') ?? 'ci'),
         graphModel: requireModel(p, stringOption(values, 'graph-model') ?? 'conformance'),
         mutants: implementation === undefined,
+        onlyMutants: onlyMutant === undefined ? undefined : [onlyMutant],
         // The simulator: a few seeds of every named scenario; --full runs 200 (minutes, not seconds).
         simulationSeeds: implementation === undefined ? (intOption(values, 'seeds') ?? (values.full === true ? 200 : 5)) : 0,
         implementation,

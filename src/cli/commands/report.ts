@@ -32,6 +32,8 @@ export interface CheckOptions {
   readonly mutant?: string;
   /** Check that every seeded bug is caught every way (the gate does). */
   readonly mutants: boolean;
+  /** The seeded bugs to catch (undefined: the whole catalogue). */
+  readonly onlyMutants?: readonly string[];
   /** Run the protocol as a system in the simulator, this many seeds per named scenario (the gate does; 0 or undefined: not). */
   readonly simulationSeeds?: number;
   /** TLC validates only the first lines of each simulator log (the gate's short version; undefined: all of it). */
@@ -192,6 +194,7 @@ export async function checkProtocol(p: Protocol, o: CheckOptions): Promise<Proto
     const run = await attempt(() =>
       catchMutants(p, {
         graphs,
+        only: o.onlyMutants,
         onTlcProgress: (l, x) => o.progress.update(tlcProgressLine(`${p.name} ${l}`, x)),
         onExploreProgress: (l, x) => o.progress.update(exploreProgressLine(`${p.name} ${l}`, x)),
       }),
