@@ -24,6 +24,11 @@ import { DEFAULT_SCENARIO, loadScenario, namedScenarios } from '../../src/sim/sc
 import type { Scenario } from '../../src/sim/scenario.ts';
 import { simulate } from '../../src/sim/simulator.ts';
 import { answerTimes } from '../support/latency.ts';
+import { logWriter } from '../support/logs.ts';
+import { pbft } from '../../src/pbft/index.ts';
+import { validateLog } from '../../src/validate/validate.ts';
+
+const write = logWriter('pbft-host-');
 
 const strategy = (scenario: Scenario, byzantine: string): Scenario => ({ ...scenario, byzantine });
 
@@ -237,6 +242,58 @@ describe('the lying replica', () => {
     const r = simulate({ protocol: pbftSystem, scenario, seed: 1, mutant: 'pbft-client-trusts-f-replies' });
     expect(r.ok).toBe(false);
     expect(r.failure?.kind).toBe('not-linearizable');
+  });
+});
+
+// ---- what a correct replica refuses -----------------------------------------------------------------
+
+/**
+ * PBFT whose Byzantine replica also sends, beneath its guard, messages no replica of PBFT.tla may
+ * send: outside the spec's Message type, or in the receiver's own name. Each goes to every other replica.
+ */
+function sendingGarbage(counts: { sent: number }): SystemProtocol {
+  return {
+    ...pbftSystem,
+    create: (o: SystemOptions) => {
+      const def = createPbftSystem(o);
+      const [liar] = def.byzantine!.ids.map(Number);
+      const garbage = (to: number): PbftMessage[] => [
+        { type: 'PrePrepare', view: 0, seq: 1, digest: 'not a request', sender: liar },
+        { type: 'PrePrepare', view: 0, seq: 0, digest: NULL_REQUEST, sender: liar },
+        { type: 'Prepare', view: -1, seq: 1, digest: NULL_REQUEST, sender: liar },
+        { type: 'Commit', view: 0, seq: 1.5, digest: NULL_REQUEST, sender: liar },
+        { type: 'ViewChange', view: 0, prepared: [], sender: liar },
+        { type: 'NewView', view: 4, viewChanges: [], sender: liar },
+        { type: 'Commit', view: 0, seq: 1, digest: 'not a request', sender: to },
+      ];
+      return {
+        ...def,
+        byzantine: {
+          ids: def.byzantine!.ids,
+          create: (id: NodeId, ctx: AdversaryContext<PbftMessage>) =>
+            def.byzantine!.create(id, {
+              ...ctx,
+              send: (to: NodeId, wire: Wire<PbftMessage>) => {
+                ctx.send(to, wire);
+                if (counts.sent < 200) for (const message of garbage(Number(to))) (counts.sent++, ctx.send(to, { type: 'Protocol', message }));
+              },
+            }),
+        },
+      };
+    },
+  };
+}
+
+describe('a correct replica', () => {
+  it("acts on nothing outside PBFT.tla's network: malformed messages, and one in its own name, leave a log TLC accepts", async () => {
+    const counts = { sent: 0 };
+    const r = simulate({ protocol: sendingGarbage(counts), scenario: strategy(DEFAULT_SCENARIO, 'equivocating-primary'), seed: 1, keepLog: true });
+    expectOk(r, 'seed 1');
+    expect(counts.sent).toBeGreaterThanOrEqual(200);
+    // The steps of the first view, where the garbage arrives: TLC decides each is one of the spec's.
+    const events = r.log!.slice(0, 1500);
+    const result = await validateLog(pbft, pbft.traceValidator!, write('garbage.ndjson', events));
+    expect(result.accepted, result.explanation?.join('\n')).toBe(true);
   });
 });
 
