@@ -196,8 +196,8 @@ describe("PBFT's policy, where the paper says what it does", () => {
 
 // ---- the lying replica ----------------------------------------------------------------------------
 
-/** PBFT with the Byzantine replica's client replies counted (and the adversary kept honest by its guard). */
-function countingLies(counts: { replies: number }): SystemProtocol {
+/** PBFT whose Byzantine replica's every send goes through `send`, beneath the adversary's guard (what it may send). */
+function throughByzantine(send: (ctx: AdversaryContext<PbftMessage>, to: NodeId, wire: Wire<PbftMessage>, liar: number) => void): SystemProtocol {
   return {
     ...pbftSystem,
     create: (o: SystemOptions) => {
@@ -206,22 +206,19 @@ function countingLies(counts: { replies: number }): SystemProtocol {
         ...def,
         byzantine: {
           ids: def.byzantine!.ids,
-          create: (id: NodeId, ctx: AdversaryContext<PbftMessage>) =>
-            def.byzantine!.create(id, {
-              ...ctx,
-              id: ctx.id,
-              now: ctx.now,
-              random: ctx.random,
-              correct: ctx.correct,
-              send: (to: NodeId, wire: Wire<PbftMessage>) => {
-                if (wire.type === 'ClientReply') counts.replies++;
-                ctx.send(to, wire);
-              },
-            }),
+          create: (id: NodeId, ctx: AdversaryContext<PbftMessage>) => def.byzantine!.create(id, { ...ctx, send: (to, wire) => send(ctx, to, wire, Number(id)) }),
         },
       };
     },
   };
+}
+
+/** PBFT with the Byzantine replica's client replies counted (and the adversary kept honest by its guard). */
+function countingLies(counts: { replies: number }): SystemProtocol {
+  return throughByzantine((ctx, to, wire) => {
+    if (wire.type === 'ClientReply') counts.replies++;
+    ctx.send(to, wire);
+  });
 }
 
 describe('the lying replica', () => {
@@ -252,36 +249,19 @@ describe('the lying replica', () => {
  * send: outside the spec's Message type, or in the receiver's own name. Each goes to every other replica.
  */
 function sendingGarbage(counts: { sent: number }): SystemProtocol {
-  return {
-    ...pbftSystem,
-    create: (o: SystemOptions) => {
-      const def = createPbftSystem(o);
-      const [liar] = def.byzantine!.ids.map(Number);
-      const garbage = (to: number): PbftMessage[] => [
-        { type: 'PrePrepare', view: 0, seq: 1, digest: 'not a request', sender: liar },
-        { type: 'PrePrepare', view: 0, seq: 0, digest: NULL_REQUEST, sender: liar },
-        { type: 'Prepare', view: -1, seq: 1, digest: NULL_REQUEST, sender: liar },
-        { type: 'Commit', view: 0, seq: 1.5, digest: NULL_REQUEST, sender: liar },
-        { type: 'ViewChange', view: 0, prepared: [], sender: liar },
-        { type: 'NewView', view: 4, viewChanges: [], sender: liar },
-        { type: 'Commit', view: 0, seq: 1, digest: 'not a request', sender: to },
-      ];
-      return {
-        ...def,
-        byzantine: {
-          ids: def.byzantine!.ids,
-          create: (id: NodeId, ctx: AdversaryContext<PbftMessage>) =>
-            def.byzantine!.create(id, {
-              ...ctx,
-              send: (to: NodeId, wire: Wire<PbftMessage>) => {
-                ctx.send(to, wire);
-                if (counts.sent < 200) for (const message of garbage(Number(to))) (counts.sent++, ctx.send(to, { type: 'Protocol', message }));
-              },
-            }),
-        },
-      };
-    },
-  };
+  const garbage = (liar: number, to: number): PbftMessage[] => [
+    { type: 'PrePrepare', view: 0, seq: 1, digest: 'not a request', sender: liar },
+    { type: 'PrePrepare', view: 0, seq: 0, digest: NULL_REQUEST, sender: liar },
+    { type: 'Prepare', view: -1, seq: 1, digest: NULL_REQUEST, sender: liar },
+    { type: 'Commit', view: 0, seq: 1.5, digest: NULL_REQUEST, sender: liar },
+    { type: 'ViewChange', view: 0, prepared: [], sender: liar },
+    { type: 'NewView', view: 4, viewChanges: [], sender: liar },
+    { type: 'Commit', view: 0, seq: 1, digest: 'not a request', sender: to },
+  ];
+  return throughByzantine((ctx, to, wire, liar) => {
+    ctx.send(to, wire);
+    if (counts.sent < 200) for (const message of garbage(liar, Number(to))) (counts.sent++, ctx.send(to, { type: 'Protocol', message }));
+  });
 }
 
 describe('a correct replica', () => {
