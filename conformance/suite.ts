@@ -1,7 +1,8 @@
 // The conformance suite, the same three checks for every protocol (conformance/<protocol>/):
 //  1. state-graph equivalence: TLC's whole graph of the conformance model and the TypeScript
 //     model's have the same states and action-labelled edges, and every seeded bug breaks that
-//     (and is caught by TLC and by the explorer on its own model: src/conformance/mutants.ts);
+//     (and one of them is caught by TLC and by the explorer on its own model, as the gate
+//     catches every one: src/conformance/mutants.ts);
 //  2. trace replay: every TLC trace in traces/<protocol>/ replays step for step, and traces
 //     made from an older spec are refused;
 //  3. invariants and counts: the TypeScript invariants hold on every reachable state of the
