@@ -35,6 +35,13 @@ export async function implementationOption(values: CommandContext['values']): Pr
 }
 
 /** A model name must have its .cfg: specs/<dir>/<protocol>.<model>.cfg. */
+/** The protocols that have the seeded bug `name`; none is a usage error. */
+export function protocolsWithMutant(protocols: readonly Protocol[], name: string): Protocol[] {
+  const having = protocols.filter((p) => p.mutants.some((m) => m.name === name));
+  if (having.length === 0) throw new UserError(`no seeded bug named "${name}" in ${protocols.map((p) => p.name).join(', ')}: \`consensus-lab mutants --json\` lists them`);
+  return having;
+}
+
 export function requireModel(p: Protocol, model: string): string {
   const path = modelConfigPath(p, model);
   if (!existsSync(path)) {

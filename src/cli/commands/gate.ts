@@ -10,7 +10,7 @@ import { Progress, count, printJson, table } from '../output.ts';
 import { MUTATION_SCORES_FILE, lastMutationScores } from '../../conformance/mutation-scores.ts';
 import type { MutationScore } from '../../conformance/mutation-scores.ts';
 import { junitXml } from '../junit.ts';
-import { implementationOption, requireModel } from './common.ts';
+import { implementationOption, protocolsWithMutant, requireModel } from './common.ts';
 import { UserError } from '../../core/errors.ts';
 import { checkProtocol, formatReports } from './report.ts';
 import type { ProtocolReport } from './report.ts';
@@ -21,9 +21,8 @@ export async function gateCommand({ positionals, values }: CommandContext): Prom
   // An implementation is of one protocol; what it is checked by is the spec (the seeded bugs and the simulator are our reducer's).
   if (implementation !== undefined && positionals.length !== 1) throw new UserError('gate --impl checks one protocol: consensus-lab gate raft --impl "COMMAND"');
   const onlyMutant = stringOption(values, 'mutant');
-  if (onlyMutant !== undefined && !protocols.some((p) => p.mutants.some((m) => m.name === onlyMutant))) {
-    throw new UserError(`no seeded bug named "${onlyMutant}" in ${protocols.map((p) => p.name).join(', ')}: \`consensus-lab mutants --json\` lists them`);
-  }
+  // Every protocol is gated; those without the seeded bug catch none.
+  if (onlyMutant !== undefined) protocolsWithMutant(protocols, onlyMutant);
   const progress = new Progress(values.quiet === true);
   const started = performance.now();
   const reports: ProtocolReport[] = [];

@@ -14,17 +14,13 @@ import { formatGraphComparison } from '../../conformance/graph.ts';
 import { PROTOCOLS, protocolNamed } from '../../protocols.ts';
 import { stringOption } from '../main.ts';
 import type { CommandContext } from '../main.ts';
-import { UserError } from '../../core/errors.ts';
 import { Progress, printJson, secs, table } from '../output.ts';
-import { exploreProgressLine, formatTlcTrace, tlcProgressLine } from './common.ts';
+import { exploreProgressLine, formatTlcTrace, protocolsWithMutant, tlcProgressLine } from './common.ts';
 
 export async function mutantsCommand({ positionals, values }: CommandContext): Promise<number> {
   const only = stringOption(values, 'mutant');
   let protocols = positionals.length === 0 ? PROTOCOLS : positionals.map(protocolNamed);
-  if (only !== undefined) {
-    protocols = protocols.filter((p) => p.mutants.some((m) => m.name === only));
-    if (protocols.length === 0) throw new UserError(`no seeded bug named "${only}": \`consensus-lab mutants --json\` lists them`);
-  }
+  if (only !== undefined) protocols = protocolsWithMutant(protocols, only);
   const progress = new Progress(values.quiet === true);
   const started = performance.now();
   const reports: MutantReport[] = [];
