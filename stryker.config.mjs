@@ -4,6 +4,7 @@
 // docs/mutation-scores.json after), or for one protocol by hand:
 //   MUTATION_PROTOCOL=raft npx stryker run
 //   MUTATION_PROTOCOL=raft MUTATION_PART=host npx stryker run
+//   MUTATION_PROTOCOL=pbft MUTATION_PART=host MUTATION_LINES=791-880 npx stryker run
 // docs/mutation.md says what the run measures and what its survivors are.
 
 const PROTOCOLS = ['raft', 'paxos', 'multipaxos', 'pbft'];
@@ -17,13 +18,20 @@ const protocols = chosen === undefined ? PROTOCOLS : [chosen];
 const PARTS = { reducer: (p) => [`src/${p}/node.ts`, `src/${p}/cluster.ts`], host: (p) => [`src/${p}/host.ts`] };
 const part = process.env.MUTATION_PART || 'reducer';
 if (!(part in PARTS)) throw new Error(`MUTATION_PART=${part}: choose one of ${Object.keys(PARTS).join(', ')}`);
-const reports = `reports/mutation/${chosen ?? 'all'}${part === 'host' ? '-host' : ''}`;
+// A host's policy in parts (PBFT's is hours): only the lines A-B of its one file, reported apart.
+const lines = process.env.MUTATION_LINES || undefined;
+if (lines !== undefined && !(/^\d+-\d+$/.test(lines) && part === 'host' && chosen !== undefined)) {
+  throw new Error(`MUTATION_LINES=${lines}: give lines as A-B, with MUTATION_PART=host and one MUTATION_PROTOCOL`);
+}
+const reports = `reports/mutation/${chosen ?? 'all'}${part === 'host' ? '-host' : ''}${lines === undefined ? '' : `/lines-${lines}`}`;
 
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   testRunner: 'vitest',
   vitest: { configFile: 'vitest.mutation.config.ts' },
-  mutate: protocols.flatMap(PARTS[part]),
+  mutate: protocols.flatMap(PARTS[part]).map((f) => (lines === undefined ? f : `${f}:${lines}`)),
+  // With --incremental, a mutant whose code and tests are unchanged keeps its last result.
+  incrementalFile: `${reports}/stryker-incremental.json`,
   // A mutant runs only the tests that reached it when the tests ran unmutated.
   coverageAnalysis: 'perTest',
   // Two cores; each worker is a vitest process holding one TLC graph of up to 50,000 states.

@@ -4,6 +4,9 @@
 //   npm run mutation -- raft [pbft ...]   some (or MUTATION_PROTOCOL=raft npm run mutation)
 //   npm run mutation -- raft --part host  only the host's policy (src/raft/host.ts); --part reducer,
 //                                         only the reducer and cluster model (node.ts, cluster.ts)
+//   npm run mutation -- pbft --part host --lines 791-880
+//                                         only those lines of the host's policy (a part of a long run:
+//                                         the scores file keeps each part's, the gate their sum)
 //   npm run mutation -- raft --no-run     summarise the last run's report again, without Stryker
 //   --json                                the summary as one JSON object on stdout
 //
@@ -99,6 +102,8 @@ const partFiles = (p: Protocol, part: Part) => mutatedFiles(p.name, part);
 interface ProtocolSummary extends RunRecord {
   readonly protocol: string;
   readonly part: Part;
+  /** The lines of the host's policy that were mutated ("791-880"), when not all of them. */
+  readonly lines?: string;
   readonly total: Tally;
   readonly files: Readonly<Record<string, Tally>>;
   /** Mutants killed by each test of the evidence chain (the first to fail: the run bails there). */
@@ -129,7 +134,8 @@ function git(...args: string[]): string {
   return execFileSync('git', args, { cwd: repoRoot(), encoding: 'utf8' });
 }
 
-const reportDir = (p: Protocol, part: Part) => join(repoRoot(), 'reports', 'mutation', part === 'host' ? `${p.name}-host` : p.name);
+const reportDir = (p: Protocol, part: Part, lines?: string) =>
+  join(repoRoot(), 'reports', 'mutation', part === 'host' ? `${p.name}-host` : p.name, ...(lines === undefined ? [] : [`lines-${lines}`]));
 const strykerBin = () => join(repoRoot(), 'node_modules', '@stryker-mutator', 'core', 'bin', 'stryker.js');
 const strykerVersion = () => (JSON.parse(readFileSync(join(repoRoot(), 'node_modules', '@stryker-mutator', 'core', 'package.json'), 'utf8')) as { version: string }).version;
 
@@ -141,11 +147,11 @@ async function cacheGraphs(p: Protocol, note: (s: string) => void): Promise<void
   }
 }
 
-function runStryker(p: Protocol, part: Part): Promise<number> {
+function runStryker(p: Protocol, part: Part, lines: string | undefined): Promise<number> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [strykerBin(), 'run', 'stryker.config.mjs'], {
       cwd: repoRoot(),
-      env: { ...process.env, MUTATION_PROTOCOL: p.name, MUTATION_PART: part },
+      env: { ...process.env, MUTATION_PROTOCOL: p.name, MUTATION_PART: part, MUTATION_LINES: lines ?? '' },
       // Stryker's output is progress: stderr, so that --json's stdout is only the summary.
       stdio: ['ignore', 2, 2],
     });
@@ -154,8 +160,8 @@ function runStryker(p: Protocol, part: Part): Promise<number> {
   });
 }
 
-function summarise(p: Protocol, part: Part, run: RunRecord): ProtocolSummary {
-  const report = JSON.parse(readFileSync(join(reportDir(p, part), 'mutation.json'), 'utf8')) as StrykerReport;
+function summarise(p: Protocol, part: Part, lines: string | undefined, run: RunRecord): ProtocolSummary {
+  const report = JSON.parse(readFileSync(join(reportDir(p, part, lines), 'mutation.json'), 'utf8')) as StrykerReport;
   const files: Record<string, Tally> = {};
   const all: ReportedMutant[] = [];
   const undetected: Undetected[] = [];
@@ -184,17 +190,19 @@ function summarise(p: Protocol, part: Part, run: RunRecord): ProtocolSummary {
   const byPlace = (a: { file: string; line: number; column: number }, b: { file: string; line: number; column: number }) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column;
   undetected.sort(byPlace);
   setAside.sort(byPlace);
-  return { protocol: p.name, part, ...run, total: tally(all), files, killedBy, undetected, setAside };
+  return { protocol: p.name, part, ...(lines !== undefined && { lines }), ...run, total: tally(all), files, killedBy, undetected, setAside };
 }
 
 /** docs/mutation-scores.json: the last measured scores of every protocol's reducer and host, each with its commit. */
 function writeScores(summaries: readonly ProtocolSummary[]): string {
   const file = join(repoRoot(), 'docs', 'mutation-scores.json');
-  const previous = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { protocols?: Record<string, unknown>; hosts?: Record<string, unknown> }) : {};
-  const protocols: Record<string, unknown> = { ...previous.protocols };
-  const hosts: Record<string, unknown> = { ...previous.hosts };
+  type Entry = Record<string, unknown> & { parts?: Record<string, unknown> };
+  const previous = existsSync(file) ? (JSON.parse(readFileSync(file, 'utf8')) as { protocols?: Record<string, Entry>; hosts?: Record<string, Entry> }) : {};
+  const protocols: Record<string, Entry> = { ...previous.protocols };
+  const hosts: Record<string, Entry> = { ...previous.hosts };
   for (const s of summaries) {
-    (s.part === 'host' ? hosts : protocols)[s.protocol] = {
+    const of = s.part === 'host' ? hosts : protocols;
+    const record = {
       commit: s.commit,
       uncommitted: s.uncommitted,
       measured: s.started,
@@ -205,9 +213,13 @@ function writeScores(summaries: readonly ProtocolSummary[]): string {
       killedBy: s.killedBy,
       setAside: s.setAside.length,
     };
+    // A part of the lines joins the parts measured before (a whole run, if any, stays); a whole run
+    // replaces them all.
+    if (s.lines === undefined) of[s.protocol] = record;
+    else of[s.protocol] = { ...of[s.protocol], parts: { ...of[s.protocol]?.parts, [s.lines]: record } };
   }
-  const ordered = (of: Record<string, unknown>) => Object.fromEntries(PROTOCOLS.map((p) => p.name).filter((n) => n in of).map((n) => [n, of[n]]));
-  const about = "StrykerJS mutation scores of each protocol's reducer and cluster model (protocols) and of its host's policy (hosts), with the commit they were measured at: written by npm run mutation (docs/mutation.md)";
+  const ordered = (of: Record<string, Entry>) => Object.fromEntries(PROTOCOLS.map((p) => p.name).filter((n) => n in of).map((n) => [n, of[n]]));
+  const about = "StrykerJS mutation scores of each protocol's reducer and cluster model (protocols) and of its host's policy (hosts), with the commit they were measured at; a host measured in parts of its lines (--lines) has them under parts: written by npm run mutation (docs/mutation.md)";
   writeFileSync(file, `${JSON.stringify({ about, protocols: ordered(protocols), hosts: ordered(hosts) }, null, 2)}\n`);
   return file;
 }
@@ -219,14 +231,14 @@ function print(summaries: readonly ProtocolSummary[]): void {
   for (const s of summaries) {
     const row = (name: string, t: Tally) => [name, count(t.mutants), count(t.killed), count(t.survived), count(t.timeout), count(t.noCoverage), count(t.errors), pct(t.score), pct(t.coveredScore)];
     for (const [file, t] of Object.entries(s.files)) rows.push(row(file, t));
-    rows.push(row(`${s.protocol}${s.part === 'host' ? ' host' : ''} (${(s.seconds / 60).toFixed(1)} min at ${s.commit.slice(0, 10)}${s.uncommitted.length > 0 ? ', uncommitted changes' : ''})`, s.total));
+    rows.push(row(`${s.protocol}${s.part === 'host' ? ' host' : ''}${s.lines === undefined ? '' : `, lines ${s.lines}`} (${(s.seconds / 60).toFixed(1)} min at ${s.commit.slice(0, 10)}${s.uncommitted.length > 0 ? ', uncommitted changes' : ''})`, s.total));
   }
   process.stdout.write(`${table(['file', 'mutants', 'killed', 'survived', 'timed out', 'no coverage', 'errors', 'score', 'covered score'], rows)}\n`);
   for (const s of summaries) {
-    const name = `${s.protocol}${s.part === 'host' ? ' host' : ''}`;
+    const name = `${s.protocol}${s.part === 'host' ? ' host' : ''}${s.lines === undefined ? '' : ` lines ${s.lines}`}`;
     process.stdout.write(`\n${name}: killed by ${Object.entries(s.killedBy).map(([t, n]) => `"${t}" ${n}`).join(', ') || 'none'}\n`);
     if (s.undetected.length > 0) {
-      process.stdout.write(`${name}: survived and not covered (HTML report: ${relative(repoRoot(), join(reportDir(protocolNamed(s.protocol), s.part), 'mutation.html'))})\n`);
+      process.stdout.write(`${name}: survived and not covered (HTML report: ${relative(repoRoot(), join(reportDir(protocolNamed(s.protocol), s.part, s.lines), 'mutation.html'))})\n`);
       process.stdout.write(`${table(['where', 'status', 'mutator', 'replacement'], s.undetected.map((u) => [`${u.file}:${u.line}:${u.column}`, u.status, u.mutator, JSON.stringify(u.replacement ?? '').slice(0, 100)]))}\n`);
     }
     if (s.setAside.length > 0) {
@@ -238,7 +250,7 @@ function print(summaries: readonly ProtocolSummary[]): void {
 
 async function main(): Promise<number> {
   const { values, positionals } = parseArgs({
-    options: { json: { type: 'boolean', default: false }, 'no-run': { type: 'boolean', default: false }, quiet: { type: 'boolean', default: false }, part: { type: 'string' } },
+    options: { json: { type: 'boolean', default: false }, 'no-run': { type: 'boolean', default: false }, quiet: { type: 'boolean', default: false }, part: { type: 'string' }, lines: { type: 'string' } },
     allowPositionals: true,
   });
   const names = positionals.length > 0 ? positionals : process.env.MUTATION_PROTOCOL ? [process.env.MUTATION_PROTOCOL] : PROTOCOLS.map((p) => p.name);
@@ -255,12 +267,20 @@ async function main(): Promise<number> {
     return 2;
   }
   const parts = partOption === undefined ? PARTS : [partOption as Part];
+  const lines = values.lines;
+  if (lines !== undefined) {
+    const m = /^(\d+)-(\d+)$/.exec(lines);
+    if (m === null || Number(m[1]) > Number(m[2]) || partOption !== 'host' || protocols.length !== 1) {
+      process.stderr.write(`--lines ${lines}: give the lines of one protocol's host as A-B, A <= B, with --part host (npm run mutation -- pbft --part host --lines 791-880)\n`);
+      return 2;
+    }
+  }
   const note = (s: string) => values.quiet || process.stderr.write(`${s}\n`);
   const summaries: ProtocolSummary[] = [];
   let failed = false;
   for (const p of protocols) {
     for (const part of parts) {
-      const runFile = join(reportDir(p, part), 'run.json');
+      const runFile = join(reportDir(p, part, lines), 'run.json');
       if (!values['no-run']) {
         await cacheGraphs(p, note);
         const run = {
@@ -270,24 +290,24 @@ async function main(): Promise<number> {
           started: new Date().toISOString(),
           stryker: strykerVersion(),
         };
-        note(`${p.name}: Stryker ${run.stryker} over ${partFiles(p, part).join(' and ')} (reports in ${relative(repoRoot(), reportDir(p, part))}/)`);
+        note(`${p.name}: Stryker ${run.stryker} over ${partFiles(p, part).map((f) => (lines === undefined ? f : `${f}:${lines}`)).join(' and ')} (reports in ${relative(repoRoot(), reportDir(p, part, lines))}/)`);
         const started = performance.now();
-        const code = await runStryker(p, part);
+        const code = await runStryker(p, part, lines);
         if (code !== 0) {
           process.stderr.write(`${p.name}: Stryker exited with code ${code}\n`);
           failed = true;
           continue;
         }
-        mkdirSync(reportDir(p, part), { recursive: true });
+        mkdirSync(reportDir(p, part, lines), { recursive: true });
         writeFileSync(runFile, `${JSON.stringify({ ...run, seconds: Math.round((performance.now() - started) / 100) / 10 }, null, 2)}\n`);
       }
-      if (!existsSync(runFile) || !existsSync(join(reportDir(p, part), 'mutation.json'))) {
+      if (!existsSync(runFile) || !existsSync(join(reportDir(p, part, lines), 'mutation.json'))) {
         // --no-run over both parts: a part never run is said, not a failure; asked for by name, it is.
-        process.stderr.write(`${p.name}: no ${part} report in ${relative(repoRoot(), reportDir(p, part))}/: run npm run mutation -- ${p.name} --part ${part}\n`);
+        process.stderr.write(`${p.name}: no ${part} report in ${relative(repoRoot(), reportDir(p, part, lines))}/: run npm run mutation -- ${p.name} --part ${part}${lines === undefined ? '' : ` --lines ${lines}`}\n`);
         if (partOption !== undefined || !values['no-run']) failed = true;
         continue;
       }
-      summaries.push(summarise(p, part, JSON.parse(readFileSync(runFile, 'utf8')) as RunRecord));
+      summaries.push(summarise(p, part, lines, JSON.parse(readFileSync(runFile, 'utf8')) as RunRecord));
     }
   }
   if (summaries.length > 0) {

@@ -25,6 +25,11 @@ export interface MutationScore {
   readonly measured: string;
   /** The mutated files that differ now from the commit measured (undefined: git could not tell). */
   readonly changedSince?: readonly string[];
+  /**
+   * Measured in parts, not whole (npm run mutation -- <p> --part host --lines A-B): the parts'
+   * lines, and the figures are their sums, at the oldest part's commit.
+   */
+  readonly lines?: readonly string[];
 }
 
 export type MutationPart = 'reducer' | 'host';
@@ -34,7 +39,8 @@ export function mutatedFiles(protocol: string, part: MutationPart): string[] {
   return part === 'host' ? [`src/${protocol}/host.ts`] : [`src/${protocol}/node.ts`, `src/${protocol}/cluster.ts`];
 }
 
-type StoredScore = Partial<Omit<MutationScore, 'protocol' | 'part' | 'changedSince'>>;
+type MeasuredScore = Partial<Omit<MutationScore, 'protocol' | 'part' | 'changedSince' | 'lines'>>;
+type StoredScore = MeasuredScore & { readonly parts?: Readonly<Record<string, MeasuredScore>> };
 
 interface ScoresFile {
   readonly protocols?: Readonly<Record<string, StoredScore>>;
@@ -42,8 +48,7 @@ interface ScoresFile {
 }
 
 /** The protocols' last scores, in the order asked, each reducer's then its host's; a part never measured has none. */
-export function lastMutationScores(protocols: readonly string[]): MutationScore[] {
-  const file = join(repoRoot(), MUTATION_SCORES_FILE);
+export function lastMutationScores(protocols: readonly string[], file = join(repoRoot(), MUTATION_SCORES_FILE)): MutationScore[] {
   if (!existsSync(file)) return [];
   let scores: ScoresFile;
   try {
@@ -54,7 +59,10 @@ export function lastMutationScores(protocols: readonly string[]): MutationScore[
   const out: MutationScore[] = [];
   for (const protocol of protocols) {
     for (const part of ['reducer', 'host'] as const) {
-      const s = (part === 'host' ? scores.hosts : scores.protocols)?.[protocol];
+      const stored = (part === 'host' ? scores.hosts : scores.protocols)?.[protocol];
+      if (stored === undefined) continue;
+      const whole = typeof stored.commit === 'string';
+      const s = whole ? stored : sumOfParts(stored.parts ?? {});
       if (s === undefined || typeof s.commit !== 'string') continue;
       out.push({
         protocol,
@@ -69,10 +77,32 @@ export function lastMutationScores(protocols: readonly string[]): MutationScore[
         commit: s.commit,
         measured: s.measured ?? '',
         changedSince: changedSince(s.commit, mutatedFiles(protocol, part)),
+        ...(!whole && { lines: Object.keys(stored.parts ?? {}).sort((a, b) => parseInt(a, 10) - parseInt(b, 10)) }),
       });
     }
   }
   return out;
+}
+
+/** The parts of a host measured apart, as one: their figures summed, at the oldest part's commit and date. */
+function sumOfParts(parts: Readonly<Record<string, MeasuredScore>>): MeasuredScore | undefined {
+  const measured = Object.values(parts).filter((p) => typeof p.commit === 'string');
+  if (measured.length === 0) return undefined;
+  const sum = (f: (p: MeasuredScore) => number | undefined) => measured.reduce((n, p) => n + (f(p) ?? 0), 0);
+  const [killed, timeout, survived, noCoverage] = [sum((p) => p.killed), sum((p) => p.timeout), sum((p) => p.survived), sum((p) => p.noCoverage)];
+  const scored = killed + timeout + survived + noCoverage;
+  const oldest = measured.reduce((a, b) => ((b.measured ?? '') < (a.measured ?? '') ? b : a));
+  return {
+    score: scored === 0 ? null : Math.round((10_000 * (killed + timeout)) / scored) / 100,
+    mutants: sum((p) => p.mutants),
+    killed,
+    survived,
+    timeout,
+    noCoverage,
+    setAside: sum((p) => p.setAside),
+    commit: oldest.commit,
+    measured: oldest.measured,
+  };
 }
 
 function changedSince(commit: string, files: readonly string[]): readonly string[] | undefined {

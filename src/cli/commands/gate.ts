@@ -59,7 +59,7 @@ export async function gateCommand({ positionals, values }: CommandContext): Prom
 /** The last mutation scores, for people: a measurement the gate reports, not one it makes. */
 export function formatMutationScores(protocols: readonly string[], scores: readonly MutationScore[]): string {
   const row = (s: MutationScore) => [
-    `${s.protocol}${s.part === 'host' ? ' host' : ''}`,
+    `${s.protocol}${s.part === 'host' ? ' host' : ''}${s.lines === undefined ? '' : ` (lines ${s.lines.join(', ')} only)`}`,
     s.score === null ? '-' : `${s.score.toFixed(2)} %`,
     count(s.mutants),
     count(s.killed + s.timeout),
