@@ -182,6 +182,39 @@ describe("PBFT's policy, where the paper says what it does", () => {
     }
   });
 
+  it('brings a replica cut off during a view change into the new view as soon as it hears f + 1 others there, before any timer of its own (4.5.2)', () => {
+    // 7 replicas (f = 2): replica 6 is cut off from the start, the primary (0) is paused, and the 5
+    // others move to view 1 without them. Replica 6 has no request waiting, so no timer of its own,
+    // and the new primary's NEW-VIEW resends are 1.6 s apart by the heal: only 4.5.2's rule (with
+    // f + 1 others in a later view, one of them correct, move there) brings it along at once.
+    const healAt = 2300;
+    const cutOff: Scenario = {
+      ...correct,
+      name: 'cut-off',
+      nodes: 7,
+      workload: { ...correct.workload, clients: 3, ops: 400, intervalMs: [20, 60] },
+      timeline: [
+        { at: 1, fault: 'isolate', target: '6' },
+        { at: 300, fault: 'pause', target: '0' },
+        { at: healAt, fault: 'heal' },
+      ],
+      heal: { at: 6000, budgetMs: 20_000 },
+    };
+    for (const seed of [1, 2, 3]) {
+      const r = simulate({ protocol: pbftSystem, scenario: cutOff, seed, keepLog: true });
+      expect(r.ok, `seed ${seed}`).toBe(true);
+      const formed = r.log!.find((e) => e.action === 'ReceiveViewChanges');
+      expect(formed?.params.v, `seed ${seed}`).toBe(1);
+      expect(formed!.t, `seed ${seed}`).toBeLessThan(healAt);
+      const back = r.log!.find((e) => e.node === '6' && e.action === 'ReceiveNewView');
+      // A few network delays after the heal; its own view-change timer is 150 to 300 ms at the least.
+      expect(back!.t - healAt, `seed ${seed}`).toBeLessThanOrEqual(100);
+      // One view at a time: from view 0 to view 1 in one Timeout, and the NEW-VIEW of view 1.
+      expect(r.log!.filter((e) => e.node === '6' && e.action === 'Timeout' && e.t < back!.t).length, `seed ${seed}`).toBe(1);
+      expect(back!.params.j, `seed ${seed}`).toBe(1);
+    }
+  });
+
   it("logs, on every line, the variables ValidatePBFT.tla compares, and the run's constants on the Init line", () => {
     const r = steady(1);
     expect(r.log![0]).toMatchObject({ action: 'Init', constants: { N: 4, Byzantine: [], Null: NULL_REQUEST } });
@@ -264,7 +297,29 @@ function sendingGarbage(counts: { sent: number }): SystemProtocol {
   });
 }
 
+/** PBFT whose Byzantine replica also asks, beneath its guard, for a later view with every message it sends. */
+function askingForLaterViews(counts: { sent: number }): SystemProtocol {
+  return throughByzantine((ctx, to, wire, liar) => {
+    ctx.send(to, wire);
+    counts.sent++;
+    ctx.send(to, { type: 'Protocol', message: viewChangeMsg(3, [], liar) });
+  });
+}
+
 describe('a correct replica', () => {
+  it('follows no replica alone to a later view: 4.5.2 moves it only with f + 1 (one of them correct)', () => {
+    // A Byzantine backup that cooperates and asks for view 3 all the time; the primary is correct.
+    const counts = { sent: 0 };
+    for (const seed of [1, 2]) {
+      const r = simulate({ protocol: askingForLaterViews(counts), scenario: strategy(DEFAULT_SCENARIO, 'equivocating-primary@3'), seed, keepLog: true });
+      expectOk(r, `seed ${seed}`);
+      const moved = r.log!.filter((e) => e.node !== '3' && e.action === 'Timeout');
+      expect(moved, `seed ${seed}: ${moved.map((e) => `${e.node} at ${e.t}`).join(', ')}`).toEqual([]);
+    }
+    expect(counts.sent).toBeGreaterThan(100);
+  });
+
+
   it("acts on nothing outside PBFT.tla's network: malformed messages, and one in its own name, leave a log TLC accepts", async () => {
     const counts = { sent: 0 };
     const r = simulate({ protocol: sendingGarbage(counts), scenario: strategy(DEFAULT_SCENARIO, 'equivocating-primary'), seed: 1, keepLog: true });
