@@ -503,6 +503,9 @@ export class PbftPolicy implements HostPolicy<Replica, PbftMessage, ReplicaEvent
           // Sent again: its sender is still in that view. (Not a PREPARE: a new primary forwards old ones, see newViewEvidence.)
           if (!fresh && m.type !== 'Prepare') this.strayed(ctx, m.sender);
         } else {
+          // Our view's normal case goes on without us: we lack its NEW-VIEW. Our VIEW-CHANGE at the
+          // next heartbeat asks its primary for it, before our timer moves us past the view.
+          if (m.view === node.view) this.viewChangeResendGap = 1;
           this.enqueue({ kind: 'join' });
           this.maybeArmViewChange(ctx);
         }
@@ -511,8 +514,9 @@ export class PbftPolicy implements HostPolicy<Replica, PbftMessage, ReplicaEvent
         if (primary(this.cfg, m.view) === this.me) this.enqueue({ kind: 'viewChanges', view: m.view });
         this.enqueue({ kind: 'join' });
         if (fresh) for (const v of this.store.newViews.keys()) if (v >= node.view) this.enqueue({ kind: 'newView', view: v });
-        // Only a replica in a view change sends its VIEW-CHANGE again: one for a view we are in, or another, is stuck there.
-        if (!fresh && node.status === 'Normal') this.strayed(ctx, m.sender);
+        // Only a replica in a view change sends its VIEW-CHANGE again: one for a view we are in, or
+        // another, is stuck there. One for the view we are in, even the first, lacks its NEW-VIEW.
+        if ((!fresh || m.view === node.view) && node.status === 'Normal') this.strayed(ctx, m.sender);
         this.maybeArmViewChange(ctx);
         break;
       case 'NewView':

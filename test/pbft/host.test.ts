@@ -183,35 +183,40 @@ describe("PBFT's policy, where the paper says what it does", () => {
   });
 
   it('brings a replica cut off during a view change into the new view as soon as it hears f + 1 others there, before any timer of its own (4.5.2)', () => {
-    // 7 replicas (f = 2): replica 6 is cut off from the start, the primary (0) is paused, and the 5
-    // others move to view 1 without them. Replica 6 has no request waiting, so no timer of its own,
-    // and the new primary's NEW-VIEW resends are 1.6 s apart by the heal: only 4.5.2's rule (with
-    // f + 1 others in a later view, one of them correct, move there) brings it along at once.
+    // 7 replicas (f = 2): replica 6 is cut off, the primary (0) is paused, and the 5 others move to
+    // view 1 without them; the new primary's NEW-VIEW resends are 1.6 s apart by the heal.
+    // Cut off from the start, replica 6 has no request waiting and so no timer of its own: only
+    // 4.5.2's rule (with f + 1 others in a later view, one of them correct, move there) brings it
+    // along at once. Cut off after requests reached it, it timed out alone into view 1 and waits
+    // there for a NEW-VIEW that nobody resends soon: hearing view 1 go on, it asks for it.
     const healAt = 2300;
-    const cutOff: Scenario = {
+    const cutOff = (from: number): Scenario => ({
       ...correct,
       name: 'cut-off',
       nodes: 7,
       workload: { ...correct.workload, clients: 3, ops: 400, intervalMs: [20, 60] },
       timeline: [
-        { at: 1, fault: 'isolate', target: '6' },
+        { at: from, fault: 'isolate', target: '6' },
         { at: 300, fault: 'pause', target: '0' },
         { at: healAt, fault: 'heal' },
       ],
       heal: { at: 6000, budgetMs: 20_000 },
-    };
-    for (const seed of [1, 2, 3]) {
-      const r = simulate({ protocol: pbftSystem, scenario: cutOff, seed, keepLog: true });
-      expect(r.ok, `seed ${seed}`).toBe(true);
-      const formed = r.log!.find((e) => e.action === 'ReceiveViewChanges');
-      expect(formed?.params.v, `seed ${seed}`).toBe(1);
-      expect(formed!.t, `seed ${seed}`).toBeLessThan(healAt);
-      const back = r.log!.find((e) => e.node === '6' && e.action === 'ReceiveNewView');
-      // A few network delays after the heal; its own view-change timer is 150 to 300 ms at the least.
-      expect(back!.t - healAt, `seed ${seed}`).toBeLessThanOrEqual(100);
-      // One view at a time: from view 0 to view 1 in one Timeout, and the NEW-VIEW of view 1.
-      expect(r.log!.filter((e) => e.node === '6' && e.action === 'Timeout' && e.t < back!.t).length, `seed ${seed}`).toBe(1);
-      expect(back!.params.j, `seed ${seed}`).toBe(1);
+    });
+    for (const from of [1, 200]) {
+      for (const seed of [1, 2]) {
+        const what = `cut off at ${from} ms, seed ${seed}`;
+        const r = simulate({ protocol: pbftSystem, scenario: cutOff(from), seed, keepLog: true });
+        expect(r.ok, what).toBe(true);
+        const formed = r.log!.find((e) => e.action === 'ReceiveViewChanges');
+        expect(formed?.params.v, what).toBe(1);
+        expect(formed!.t, what).toBeLessThan(healAt);
+        const back = r.log!.find((e) => e.node === '6' && e.action === 'ReceiveNewView');
+        // A few network delays after the heal; its own view-change timer is 150 to 300 ms at the least.
+        expect(back!.t - healAt, what).toBeLessThanOrEqual(100);
+        expect(back!.params.j, what).toBe(1);
+        // One view at a time: from view 0 to view 1 in one Timeout, and the NEW-VIEW of view 1.
+        expect(r.log!.filter((e) => e.node === '6' && e.action === 'Timeout' && e.t < back!.t).length, what).toBe(1);
+      }
     }
   });
 
