@@ -26,7 +26,7 @@ import { join, relative } from 'node:path';
 import { parseArgs } from 'node:util';
 import { count, printJson, table } from '../src/cli/output.ts';
 import { tlcStateGraph } from '../src/conformance/checks.ts';
-import { mutatedFiles } from '../src/conformance/mutation-scores.ts';
+import { detectedPercent, mutatedFiles } from '../src/conformance/mutation-scores.ts';
 import type { MutationPart } from '../src/conformance/mutation-scores.ts';
 import { repoRoot } from '../src/core/paths.ts';
 import type { Protocol } from '../src/core/protocol.ts';
@@ -112,8 +112,6 @@ interface ProtocolSummary extends RunRecord {
   readonly setAside: readonly SetAside[];
 }
 
-const percent = (n: number, d: number): number | null => (d === 0 ? null : Math.round((10_000 * n) / d) / 100);
-
 function tally(mutants: readonly ReportedMutant[]): Tally {
   const n = (...statuses: MutantStatus[]) => mutants.filter((m) => statuses.includes(m.status)).length;
   const [killed, survived, timeout, noCoverage] = [n('Killed'), n('Survived'), n('Timeout'), n('NoCoverage')];
@@ -125,8 +123,8 @@ function tally(mutants: readonly ReportedMutant[]): Tally {
     noCoverage,
     errors: n('CompileError', 'RuntimeError'),
     ignored: n('Ignored', 'Pending'),
-    score: percent(killed + timeout, killed + timeout + survived + noCoverage),
-    coveredScore: percent(killed + timeout, killed + timeout + survived),
+    score: detectedPercent(killed + timeout, killed + timeout + survived + noCoverage),
+    coveredScore: detectedPercent(killed + timeout, killed + timeout + survived),
   };
 }
 

@@ -39,6 +39,11 @@ export function mutatedFiles(protocol: string, part: MutationPart): string[] {
   return part === 'host' ? [`src/${protocol}/host.ts`] : [`src/${protocol}/node.ts`, `src/${protocol}/cluster.ts`];
 }
 
+/** Stryker's score: the share of the mutants it could judge that a check detected (killed or timed out), to two places; null if none. */
+export function detectedPercent(detected: number, judged: number): number | null {
+  return judged === 0 ? null : Math.round((10_000 * detected) / judged) / 100;
+}
+
 type MeasuredScore = Partial<Omit<MutationScore, 'protocol' | 'part' | 'changedSince' | 'lines'>>;
 type StoredScore = MeasuredScore & { readonly parts?: Readonly<Record<string, MeasuredScore>> };
 
@@ -90,10 +95,9 @@ function sumOfParts(parts: Readonly<Record<string, MeasuredScore>>): MeasuredSco
   if (measured.length === 0) return undefined;
   const sum = (f: (p: MeasuredScore) => number | undefined) => measured.reduce((n, p) => n + (f(p) ?? 0), 0);
   const [killed, timeout, survived, noCoverage] = [sum((p) => p.killed), sum((p) => p.timeout), sum((p) => p.survived), sum((p) => p.noCoverage)];
-  const scored = killed + timeout + survived + noCoverage;
   const oldest = measured.reduce((a, b) => ((b.measured ?? '') < (a.measured ?? '') ? b : a));
   return {
-    score: scored === 0 ? null : Math.round((10_000 * (killed + timeout)) / scored) / 100,
+    score: detectedPercent(killed + timeout, killed + timeout + survived + noCoverage),
     mutants: sum((p) => p.mutants),
     killed,
     survived,
