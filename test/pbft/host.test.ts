@@ -5,6 +5,10 @@
 // trust f replies, the seeded bug), the incremental monitor agrees with the explorer's full
 // invariants on small random runs, and the seeded bugs are caught within a few seeds.
 
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { SqliteStorage } from '../../src/cluster/storage.ts';
 import { decodeCommand } from '../../src/host/kv.ts';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
@@ -18,7 +22,7 @@ import type { PbftCluster } from '../../src/pbft/cluster.ts';
 import { NULL_REQUEST, createPbftSystem, pbftConfig, pbftSystem } from '../../src/pbft/host.ts';
 import { pbftInvariants } from '../../src/pbft/invariants.ts';
 import { addedEntries } from '../../src/pbft/monitor.ts';
-import { messageKey, prepareMsg, viewChangeMsg } from '../../src/pbft/node.ts';
+import { certificateKey, messageKey, prepareMsg, viewChangeMsg } from '../../src/pbft/node.ts';
 import type { PbftMessage, Replica } from '../../src/pbft/types.ts';
 import { DEFAULT_SCENARIO, loadScenario, namedScenarios } from '../../src/sim/scenario.ts';
 import type { Scenario } from '../../src/sim/scenario.ts';
@@ -61,10 +65,60 @@ describe('PBFT in the simulator', () => {
   });
 
   it('changes views away from a silent primary, and the replica it chose leads', () => {
-    const r = simulate({ protocol: pbftSystem, scenario: strategy(DEFAULT_SCENARIO, 'silent'), seed: 5 });
+    const r = simulate({ protocol: pbftSystem, scenario: strategy(DEFAULT_SCENARIO, 'silent'), seed: 5, keepLog: true });
     expectOk(r, 'silent primary');
     // leading() is the view a correct replica is the Normal primary of: view 1's is replica 1.
     expect(r.leaders[0]).toMatchObject({ term: 1, server: '1' });
+  });
+
+  it("names as leading only a view's primary, from the step that formed its view (its NEW-VIEW), never a backup or a replica in a view change", () => {
+    // The simulator's nemesis aims at the leader, and the real cluster's status and `cluster start` wait for one.
+    for (const [scenario, seed] of [['byzantine-primary', 1], ['partitions', 2], ['random-faults', 3]] as const) {
+      const r = simulate({ protocol: pbftSystem, scenario: loadScenario(scenario), seed, keepLog: true });
+      const what = `${scenario}, seed ${seed}`;
+      expect(r.leaders.filter((l) => l.term > 0).length, what).toBeGreaterThan(0);
+      for (const l of r.leaders) {
+        expect(Number(l.server), `${what}: ${JSON.stringify(l)}`).toBe(l.term % 4);
+        if (l.term === 0) continue;
+        // A new primary leads once its NEW-VIEW is out: the ReceiveViewChanges step of that view, at that moment.
+        const formed = r.log!.filter((e) => e.node === l.server && e.action === 'ReceiveViewChanges' && e.params.v === l.term);
+        expect(formed.map((e) => e.t), `${what}: ${JSON.stringify(l)}`).toContain(l.at);
+      }
+    }
+  });
+
+  it("keeps its whole state in a node's database: written step by step as the real cluster writes it, read back after a kill, it is the replica it was", () => {
+    // PBFT.tla has no restart and the simulator's crash is a pause, so only the real cluster (kill -9, then restart) reads this back.
+    const def = createPbftSystem({ nodes: 4, timing: DEFAULT_TIMING });
+    const dir = mkdtempSync(join(tmpdir(), 'pbft-stable-'));
+    try {
+      const file = join(dir, 'node-1.db');
+      const identity = { cluster: 'c-test', protocol: 'pbft', node: '1' };
+      let db = SqliteStorage.open(file, identity);
+      let last: Replica | undefined;
+      const scenario: Scenario = { ...loadScenario('byzantine-primary'), workload: { ...DEFAULT_SCENARIO.workload, clients: 2, ops: 30 } };
+      simulate({
+        protocol: pbftSystem,
+        scenario,
+        seed: 4,
+        afterStep: (id, nodes) => {
+          if (id !== '1' || nodes.get('1') === last) return;
+          last = nodes.get('1') as Replica;
+          db.writeAndSync(def.stable(last));
+        },
+      });
+      db.close();
+      expect(last!.log.size).toBeGreaterThan(20);
+      expect(last!.view).toBeGreaterThan(0);
+      db = SqliteStorage.open(file, identity);
+      const back = def.recover('1', db.read()).node as Replica;
+      db.close();
+      expect(back.log.items.map(messageKey)).toEqual(last!.log.items.map(messageKey));
+      expect(back.committed.items.map(certificateKey)).toEqual(last!.committed.items.map(certificateKey));
+      expect({ ...back, log: undefined, committed: undefined }).toEqual({ ...last!, log: undefined, committed: undefined });
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   });
 
   it('is deterministic: one seed twice gives one digest, another seed another', () => {
