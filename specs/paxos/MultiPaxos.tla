@@ -4,16 +4,19 @@
 (* Paxos (Paxos.tla), after Lamport's "Paxos Made Simple" section 3 and    *)
 (* van Renesse and Altinbuken's "Paxos Made Moderately Complex".           *)
 (*                                                                         *)
-(* A leader runs phase 1 once, for all slots at once: one Prepare, and     *)
-(* each Promise reports everything its acceptor has accepted.  Then it     *)
-(* runs phase 2 for each slot on its own, as client commands come in.  A   *)
-(* new leader first proposes again, in its own ballot, every value the     *)
-(* promises report (for each slot the value of the highest ballot), fills  *)
-(* the gaps below them with no-ops, and only then adds new commands.  A    *)
-(* leader that sees a quorum accept a slot tells the replicas, which       *)
-(* execute the commands in slot order, waiting for any gap to be filled.   *)
-(* (A leader would also resend an Accept whose answer is late; a           *)
-(* duplicated message, DuplicateMessage, is the same step.)                *)
+(* A leader runs phase 1 once, for all the slots its own replica has not   *)
+(* executed, at once: one Prepare, naming the first of them, and each      *)
+(* Promise reports everything its acceptor has accepted from there on.     *)
+(* Then it runs phase 2 for each slot on its own, as client commands come  *)
+(* in. A new leader first proposes again, in its own ballot, every value   *)
+(* the promises report (for each slot the value of the highest ballot),    *)
+(* fills the gaps below them with no-ops, and only then adds new commands. *)
+(* The slots its replica has executed are chosen: it keeps their commands  *)
+(* and asks no one about them, so an election costs what is undecided, not *)
+(* the whole log. A leader that sees a quorum accept a slot tells the      *)
+(* replicas, which execute the commands in slot order, waiting for any gap *)
+(* to be filled. (A leader would also resend an Accept whose answer is     *)
+(* late; a duplicated message, DuplicateMessage, is the same step.)        *)
 (*                                                                         *)
 (* Each action is one event of an implementation; src/multipaxos/ has one  *)
 (* TypeScript function per action, with the same name, in the same order.  *)
@@ -110,6 +113,15 @@ Broadcast(ms, request) ==
 ----
 \* What a new leader proposes again.
 
+\* What p's own replica has executed, if p is one: chosen, every slot of it
+\* (a replica executes only what a leader saw a quorum accept), so a ballot
+\* of p's need not ask about those slots, nor propose them again.
+Executed(p) == IF p \in Replica THEN log[p] ELSE <<>>
+
+\* The slots of an acceptor's accepted values from slot s on: what a Promise
+\* to a Prepare from s reports.
+AcceptedFrom(acc, s) == [x \in {y \in DOMAIN acc : y >= s} |-> acc[x]]
+
 \* The pairs of ballot and value that p's promises report accepted in slot s.
 ReportedAt(p, s) ==
     {r.accepted[s] : r \in {x \in promises[p] : s \in DOMAIN x.accepted}}
@@ -117,16 +129,20 @@ ReportedAt(p, s) ==
 \* The slots for which p's promises report a value.
 ReportedSlots(p) == UNION {DOMAIN r.accepted : r \in promises[p]}
 
-\* The log a new leader starts with: up to the last slot reported, each slot
-\* holds the value of the highest ballot reported for it, or a no-op where
-\* nothing was reported.  A value chosen in an earlier ballot was accepted by
-\* a quorum, which shares an acceptor with the new leader's quorum, so it is
-\* reported and proposed again; a gap is filled with a no-op, so that the
-\* replicas can execute the slots after it.
+\* The log a new leader starts with: first what its replica had executed when
+\* the ballot began (proposals[p] in phase 1, from which the Prepare asked);
+\* then, up to the last slot reported, each slot holds the value of the
+\* highest ballot reported for it, or a no-op where nothing was reported.  A
+\* value chosen in an earlier ballot was accepted by a quorum, which shares
+\* an acceptor with the new leader's quorum, so it is reported and proposed
+\* again; a gap is filled with a no-op, so that the replicas can execute the
+\* slots after it.
 Reproposals(p) ==
-    IF ReportedSlots(p) = {} THEN <<>>
-    ELSE [s \in 1 .. Max(ReportedSlots(p)) |->
-              IF ReportedAt(p, s) = {} THEN NoOp ELSE Highest(ReportedAt(p, s)).val]
+    LET executed == proposals[p]
+    IN IF ReportedSlots(p) = {} THEN executed
+       ELSE [s \in 1 .. Max(ReportedSlots(p)) |->
+                 IF s <= Len(executed) THEN executed[s]
+                 ELSE IF ReportedAt(p, s) = {} THEN NoOp ELSE Highest(ReportedAt(p, s)).val]
 
 \* The acceptors that have accepted slot s of p's ballot.
 AcksAt(p, s) == {x.acceptor : x \in {y \in acks[p] : y.slot = s}}
@@ -155,26 +171,29 @@ Init ==
 ----
 \* Actions, in the order of src/multipaxos/node.ts.
 
-\* Phase 1a: proposer p starts a ballot in its next round, for all slots at
-\* once, and asks every acceptor to promise it.  It abandons its earlier
-\* ballot, with the values it proposed in it.
+\* Phase 1a: proposer p starts a ballot in its next round, for every slot
+\* its replica has not executed, at once, and asks every acceptor to promise
+\* it.  It abandons its earlier ballot, with the values it proposed in it,
+\* but keeps what its replica has executed: those slots are chosen.
 Phase1a(p) ==
     /\ {r \in Round : r > round[p]} /= {}
     /\ round' = [round EXCEPT ![p] = NextRound(@)]
     /\ phase' = [phase EXCEPT ![p] = "Phase1"]
     /\ promises' = [promises EXCEPT ![p] = {}]
-    /\ proposals' = [proposals EXCEPT ![p] = <<>>]
+    /\ proposals' = [proposals EXCEPT ![p] = Executed(p)]
     /\ acks' = [acks EXCEPT ![p] = {}]
     /\ messages' = WithMessages(
            {[mtype   |-> "Prepare",
              mbal    |-> [round |-> NextRound(round[p]), proposer |-> p],
+             mfrom   |-> Len(Executed(p)) + 1,
              msource |-> p,
              mdest   |-> a] : a \in Acceptor},
            messages)
     /\ UNCHANGED <<acceptorVars, replicaVars, proposed>>
 
 \* Phase 1b: acceptor a promises proposer p's ballot, if it is above its
-\* promise, for every slot, and reports everything it has accepted.
+\* promise, for every slot, and reports everything it has accepted from the
+\* Prepare's first slot on.
 HandlePrepare(a, p) ==
     \E m \in DOMAIN messages :
         /\ m.mtype = "Prepare" /\ m.msource = p /\ m.mdest = a
@@ -182,7 +201,7 @@ HandlePrepare(a, p) ==
            THEN /\ promised' = [promised EXCEPT ![a] = m.mbal]
                 /\ Reply([mtype     |-> "Promise",
                           mbal      |-> m.mbal,
-                          maccepted |-> accepted[a],
+                          maccepted |-> AcceptedFrom(accepted[a], m.mfrom),
                           msource   |-> a,
                           mdest     |-> p], m)
            ELSE /\ Discard(m)
@@ -211,7 +230,8 @@ AcceptRequests(p, s, v) ==
 
 \* Proposer p, promised its ballot by a quorum, leads.  It proposes again
 \* what the promises report, with no-ops in the gaps (Reproposals): phase 2
-\* for each of those slots, all at once.  It forgets its promises.
+\* for each of those slots, all at once; not for the slots its replica had
+\* executed, which are chosen.  It forgets its promises.
 BecomeLeader(p) ==
     /\ phase[p] = "Phase1"
     /\ {r.acceptor : r \in promises[p]} \in Quorum
@@ -219,7 +239,7 @@ BecomeLeader(p) ==
     /\ proposals' = [proposals EXCEPT ![p] = Reproposals(p)]
     /\ promises' = [promises EXCEPT ![p] = {}]
     /\ messages' = WithMessages(UNION {AcceptRequests(p, s, Reproposals(p)[s]) :
-                                           s \in DOMAIN Reproposals(p)}, messages)
+                                           s \in Len(proposals[p]) + 1 .. Len(Reproposals(p))}, messages)
     /\ UNCHANGED <<round, acks, acceptorVars, replicaVars, proposed>>
 
 \* Phase 2a: a client asks leader p to execute command c.  p proposes it in
@@ -373,7 +393,8 @@ AcceptorMonotonicity ==
 
 AcceptedValue == [bal : Ballot, val : Command \cup {NoOp}]
 AcceptedLog == UNION {[S -> AcceptedValue] : S \in SUBSET Slot}
-PrepareMsg == [mtype : {"Prepare"}, mbal : Ballot, msource : Proposer, mdest : Acceptor]
+PrepareMsg == [mtype : {"Prepare"}, mbal : Ballot, mfrom : 1 .. Cardinality(Slot) + 1,
+               msource : Proposer, mdest : Acceptor]
 PromiseMsg == [mtype : {"Promise"}, mbal : Ballot, maccepted : AcceptedLog,
                msource : Acceptor, mdest : Proposer]
 AcceptMsg == [mtype : {"Accept"}, mbal : Ballot, mslot : Slot, mval : Command \cup {NoOp},

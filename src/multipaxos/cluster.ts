@@ -66,7 +66,7 @@ export function initialCluster(cfg: MultiPaxosClusterConfig): MultiPaxosCluster 
 export function messageKey(m: MultiPaxosMessage): string {
   switch (m.type) {
     case 'Prepare':
-      return `P ${ballotKey(m.ballot)} ${m.source} ${m.dest}`;
+      return `P ${ballotKey(m.ballot)} ${m.from} ${m.source} ${m.dest}`;
     case 'Promise':
       return `R ${ballotKey(m.ballot)} [${acceptedLogKey(m.accepted)}] ${m.source} ${m.dest}`;
     case 'Accept':
@@ -111,8 +111,9 @@ export function successors(cfg: MultiPaxosClusterConfig, c: MultiPaxosCluster): 
   // MCPhase1a and MCPropose: room for a request to every acceptor.
   const roomForRequests = c.messages.size + cfg.acceptors.length <= bounds.maxInFlight;
 
-  // Phase1a(p), MCPhase1a
-  if (roomForRequests) c.proposers.forEach((p, i) => take({ name: 'Phase1a', p: p.id }, 'proposers', i, reducer.step(cfg, p, { type: 'Phase1a' })));
+  // Phase1a(p), MCPhase1a; Executed(p): the log of the replica p is, if it is one
+  const executed = (p: ServerId) => c.replicas.find((r) => r.id === p)?.log ?? [];
+  if (roomForRequests) c.proposers.forEach((p, i) => take({ name: 'Phase1a', p: p.id }, 'proposers', i, reducer.step(cfg, p, { type: 'Phase1a', executed: executed(p.id) })));
   for (const { key, item: m } of c.messages.entries) {
     switch (m.type) {
       case 'Prepare': {

@@ -44,8 +44,8 @@ export interface MultiPaxosRules {
   ballotLess: BallotOrder;
   /** Do these acceptors (without duplicates) make a quorum of all of them? */
   isQuorum(acceptors: readonly ServerId[], all: readonly ServerId[]): boolean;
-  /** MultiPaxos.tla Reproposals: the log a new leader starts with, given the logs its promises report. */
-  reproposals(reported: readonly (readonly AcceptedEntry[])[], less: BallotOrder, noop: Command): Command[];
+  /** MultiPaxos.tla Reproposals: the log a new leader starts with, given what its replica had executed and the logs its promises report. */
+  reproposals(executed: readonly Command[], reported: readonly (readonly AcceptedEntry[])[], less: BallotOrder, noop: Command): Command[];
   /** MultiPaxos.tla Execute: a replica's log after executing the known slots that follow it without a gap. */
   execute(log: readonly Command[], known: readonly PendingEntry[]): Command[];
 }
@@ -60,10 +60,10 @@ export function highestBySlot(reported: readonly (readonly AcceptedEntry[])[], l
 export const MULTIPAXOS_RULES: MultiPaxosRules = {
   ballotLess,
   isQuorum: (acceptors, all) => acceptors.length * 2 > all.length,
-  reproposals: (reported, less, noop) => {
+  reproposals: (executed, reported, less, noop) => {
     const values = highestBySlot(reported, less);
-    const last = Math.max(0, ...values.keys());
-    return Array.from({ length: last }, (_, i) => values.get(i + 1) ?? noop);
+    const last = Math.max(executed.length, ...values.keys());
+    return Array.from({ length: last }, (_, i) => (i < executed.length ? executed[i] : (values.get(i + 1) ?? noop)));
   },
   execute: (log, known) => {
     const out = [...log];
@@ -119,21 +119,31 @@ export function initialReplica(id: ServerId): ReplicaState {
 
 // ---- actions -----------------------------------------------------------------------------------
 
-/** MultiPaxos.tla Phase1a(p): start a ballot in the next round, for all slots, and ask every acceptor. */
-export function Phase1a(cfg: MultiPaxosConfig, p: ProposerState): Transition<ProposerState> | undefined {
+/**
+ * MultiPaxos.tla Phase1a(p): start a ballot in the next round, for every slot its replica has not
+ * executed, and ask every acceptor; keep what the replica executed (`executed`, Executed(p)).
+ */
+export function Phase1a(cfg: MultiPaxosConfig, p: ProposerState, executed: readonly Command[]): Transition<ProposerState> | undefined {
   const round = cfg.rounds.find((r) => r > p.round);
   if (round === undefined) return undefined;
   const ballot: Ballot = { round, proposer: p.id };
+  const from = executed.length + 1;
   return {
-    node: { ...p, round, phase: 'Phase1', promises: [], proposals: [], acks: [] },
-    sent: cfg.acceptors.map((a): Prepare => ({ type: 'Prepare', ballot, source: p.id, dest: a })),
+    node: { ...p, round, phase: 'Phase1', promises: [], proposals: executed, acks: [] },
+    sent: cfg.acceptors.map((a): Prepare => ({ type: 'Prepare', ballot, from, source: p.id, dest: a })),
   };
 }
 
-/** MultiPaxos.tla HandlePrepare(a, p): promise a ballot above the promise, for every slot, reporting everything accepted. */
+/** MultiPaxos.tla AcceptedFrom(acc, s): the slots accepted from slot s on. */
+export function acceptedFrom(accepted: readonly AcceptedEntry[], from: number): readonly AcceptedEntry[] {
+  return accepted.filter((e) => e.slot >= from);
+}
+
+/** MultiPaxos.tla HandlePrepare(a, p): promise a ballot above the promise, for every slot, reporting everything accepted from the Prepare's first slot. */
 export function HandlePrepare(cfg: MultiPaxosConfig, a: AcceptorState, m: Prepare): Transition<AcceptorState> {
   if (!above(m.ballot, a.promised, cfg.rules.ballotLess)) return { node: a, sent: [] };
-  const promise: PromiseMessage = { type: 'Promise', ballot: m.ballot, accepted: a.accepted, source: a.id, dest: m.source };
+  const accepted = acceptedFrom(a.accepted, m.from);
+  const promise: PromiseMessage = { type: 'Promise', ballot: m.ballot, accepted, source: a.id, dest: m.source };
   return { node: { ...a, promised: m.ballot }, sent: [promise] };
 }
 
@@ -150,16 +160,18 @@ function acceptRequests(cfg: MultiPaxosConfig, p: ProposerState, slot: number, v
   return cfg.acceptors.map((a): Accept => ({ type: 'Accept', ballot, slot, value, source: p.id, dest: a }));
 }
 
-/** MultiPaxos.tla BecomeLeader(p): promised by a quorum, lead: propose again what is reported, no-ops in the gaps. */
+/** MultiPaxos.tla BecomeLeader(p): promised by a quorum, lead: propose again what is reported, no-ops in the gaps, past what the replica had executed. */
 export function BecomeLeader(cfg: MultiPaxosConfig, p: ProposerState): Transition<ProposerState> | undefined {
   if (p.phase !== 'Phase1' || !cfg.rules.isQuorum(unique(p.promises.map((r) => r.acceptor)), cfg.acceptors)) return undefined;
+  const executed = p.proposals;
   const proposals = cfg.rules.reproposals(
+    executed,
     p.promises.map((r) => r.accepted),
     cfg.rules.ballotLess,
     cfg.noop,
   );
   const node: ProposerState = { ...p, phase: 'Leader', proposals, promises: [] };
-  return { node, sent: proposals.flatMap((v, i) => acceptRequests(cfg, node, i + 1, v)) };
+  return { node, sent: proposals.slice(executed.length).flatMap((v, i) => acceptRequests(cfg, node, executed.length + i + 1, v)) };
 }
 
 /**
@@ -251,7 +263,7 @@ export function step(cfg: MultiPaxosConfig, r: ReplicaState, event: ReplicaEvent
 export function step(cfg: MultiPaxosConfig, agent: MultiPaxosAgent, event: MultiPaxosEvent): Transition<MultiPaxosAgent> | undefined {
   switch (event.type) {
     case 'Phase1a':
-      return Phase1a(cfg, agent as ProposerState);
+      return Phase1a(cfg, agent as ProposerState, event.executed);
     case 'Receive':
       return receive(cfg, agent, event.message);
     case 'BecomeLeader':

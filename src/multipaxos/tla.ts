@@ -38,7 +38,7 @@ export function messageToTla(m: MultiPaxosMessage, cmd: (c: string) => TlaValue 
   const common = { mtype: str(m.type), msource: server(m.source), mdest: server(m.dest) };
   switch (m.type) {
     case 'Prepare':
-      return record({ ...common, mbal: ballotToTla(m.ballot) });
+      return record({ ...common, mbal: ballotToTla(m.ballot), mfrom: int(m.from) });
     case 'Promise':
       return record({ ...common, mbal: ballotToTla(m.ballot), maccepted: acceptedLogToTla(m.accepted, cmd) });
     case 'Accept':

@@ -2,10 +2,10 @@
 // records of specs/paxos/MultiPaxos.tla (src/multipaxos/tla.ts maps one to the other).
 
 import type { Ballot } from '../paxos/ballot.ts';
-import type { Prepare, ServerId } from '../paxos/types.ts';
+import type { ServerId } from '../paxos/types.ts';
 
-// Servers are numbered as in Paxos, and phase 1a's Prepare is Paxos's: one ballot for every slot.
-export type { Prepare, ServerId } from '../paxos/types.ts';
+// Servers are numbered as in Paxos.
+export type { ServerId } from '../paxos/types.ts';
 
 /** A client command, or the no-op, named as the model's Command and NoOp constants name them. */
 export type Command = string;
@@ -47,7 +47,7 @@ export interface ProposerState {
   readonly phase: Phase;
   /** Sorted by key (src/multipaxos/cluster.ts), without duplicates. */
   readonly promises: readonly PromiseRecord[];
-  /** The commands it proposes in its ballot: slot s holds proposals[s - 1]. */
+  /** The commands it proposes in its ballot: slot s holds proposals[s - 1]; in phase 1, what its replica had executed when the ballot began. */
   readonly proposals: readonly Command[];
   /** Sorted by slot, then acceptor, without duplicates. */
   readonly acks: readonly Ack[];
@@ -70,10 +70,19 @@ export interface ReplicaState {
   readonly pending: readonly PendingEntry[];
 }
 
+/** Phase 1a: one ballot for every slot from `from` on, the first its proposer's replica has not executed. */
+export interface Prepare {
+  readonly type: 'Prepare';
+  readonly ballot: Ballot;
+  readonly from: number;
+  readonly source: ServerId;
+  readonly dest: ServerId;
+}
+
 export interface PromiseMessage {
   readonly type: 'Promise';
   readonly ballot: Ballot;
-  /** Everything the acceptor has accepted, sorted by slot. */
+  /** Everything the acceptor has accepted from the Prepare's first slot on, sorted by slot. */
   readonly accepted: readonly AcceptedEntry[];
   readonly source: ServerId;
   readonly dest: ServerId;
@@ -110,7 +119,8 @@ export type MultiPaxosMessage = Prepare | PromiseMessage | Accept | Accepted | D
 
 /** What can happen to a proposer: its reducer's input (src/multipaxos/node.ts, step). */
 export type ProposerEvent =
-  | { readonly type: 'Phase1a' }
+  // executed: what the proposer's own replica has executed (MultiPaxos.tla's Executed(p)); none if it plays no replica.
+  | { readonly type: 'Phase1a'; readonly executed: readonly Command[] }
   | { readonly type: 'Receive'; readonly message: PromiseMessage | Accepted }
   | { readonly type: 'BecomeLeader' }
   | { readonly type: 'Propose'; readonly command: Command };

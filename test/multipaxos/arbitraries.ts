@@ -97,7 +97,9 @@ const replica = fc
 
 /** A message from anyone to anyone of the ids 1 .. 5 (5 plays no role at all). */
 const ends = { source: fc.integer({ min: 1, max: 5 }), dest: fc.integer({ min: 1, max: 5 }) };
-const prepare = fc.record({ ballot, ...ends }).map((m): Raw<Prepare> => (cfg) => ({ type: 'Prepare', ...m, ballot: m.ballot(cfg) }));
+/** A Prepare's first slot: TypeOK's 1 .. Cardinality(Slot) + 1 (one past the last, from a replica that executed every slot). */
+const from = choice.map((n): Raw<number> => (cfg) => at([...cfg.slots, cfg.slots.length + 1], n));
+const prepare = fc.record({ ballot, from, ...ends }).map((m): Raw<Prepare> => (cfg) => ({ type: 'Prepare', ...m, ballot: m.ballot(cfg), from: m.from(cfg) }));
 const promise = fc.record({ ballot, accepted: acceptedLog, ...ends }).map((m): Raw<PromiseMessage> => (cfg) => ({ type: 'Promise', ...m, ballot: m.ballot(cfg), accepted: m.accepted(cfg) }));
 const slotMessage = <T extends 'Accept' | 'Accepted'>(type: T) =>
   fc.record({ ballot, slot, value, ...ends }).map((m) => (cfg: MultiPaxosConfig) => ({ type, ...m, ballot: m.ballot(cfg), slot: m.slot(cfg), value: m.value(cfg) }));
@@ -105,7 +107,8 @@ const decision = fc.record({ slot, value, ...ends }).map((m): Raw<Decision> => (
 const receive = <M,>(messages: fc.Arbitrary<Raw<M>>) => messages.map((m) => (cfg: MultiPaxosConfig) => ({ type: 'Receive' as const, message: m(cfg) }));
 
 const proposerEvent: fc.Arbitrary<Raw<ProposerEvent>> = fc.oneof(
-  fc.constant(() => ({ type: 'Phase1a' as const })),
+  // What the proposer's replica executed: a log of TypeOK's type (its slots are of Slot).
+  list(value, 4).map((log) => (cfg: MultiPaxosConfig) => ({ type: 'Phase1a' as const, executed: log(cfg).slice(0, cfg.slots.length) })),
   receive<PromiseMessage | Accepted>(fc.oneof(promise, slotMessage('Accepted'))),
   fc.constant(() => ({ type: 'BecomeLeader' as const })),
   value.map((c) => (cfg: MultiPaxosConfig) => ({ type: 'Propose' as const, command: c(cfg) })),

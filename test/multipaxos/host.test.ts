@@ -313,7 +313,9 @@ describe('the Multi-Paxos run monitor', () => {
             caughtByBoth++;
           }
         }),
-        { numRuns: 300, seed: 11 },
+        // 500 runs: a new leader asks only about the slots its replica has not executed, so two
+        // leaders of the off-by-one quorum meet in a slot less often (7 of 500 runs at this seed).
+        { numRuns: 500, seed: 11 },
       );
       expect(caughtByBoth).toBeGreaterThan(5);
     });

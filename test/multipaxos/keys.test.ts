@@ -68,7 +68,7 @@ function arbitraries(atoms: { readonly nums: readonly number[]; readonly names: 
   const replica: fc.Arbitrary<ReplicaState> = fc.record({ id, ...fields.replica });
   const ends = { source: num, dest: num };
   const message: fc.Arbitrary<MultiPaxosMessage> = fc.oneof(
-    fc.record({ type: fc.constant('Prepare' as const), ballot, ...ends }),
+    fc.record({ type: fc.constant('Prepare' as const), ballot, from: num, ...ends }),
     fc.record({ type: fc.constant('Promise' as const), ballot, accepted: acceptedLog, ...ends }),
     fc.record({ type: fc.constant('Accept' as const), ballot, slot: num, value: name, ...ends }),
     fc.record({ type: fc.constant('Accepted' as const), ballot, slot: num, value: name, ...ends }),
