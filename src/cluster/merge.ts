@@ -9,7 +9,7 @@
 import { closeSync, existsSync, openSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { UserError } from '../core/errors.ts';
-import type { LogEvent } from '../host/types.ts';
+import type { LogEvent, SystemDefinition } from '../host/types.ts';
 import { systemNamed } from '../systems.ts';
 import type { LoggedLine } from '../validate/log.ts';
 import { clusterSystem, nodeDir } from './config.ts';
@@ -36,7 +36,7 @@ export function mergeClusterLogs(dir: string, config: ClusterConfig, clientSteps
   const def = clusterSystem(config);
   // The clients' steps last: on a tie of milliseconds, the replies they took come first.
   const logs = [...config.nodes.map((n) => nodeEvents(dir, config, n.id)), clientSteps.map((event, k) => ({ file: 'the clients', line: k + 1, event }))];
-  const merged = mergeLogs(logs, maxSteps);
+  const merged = mergeLogs(logs, maxSteps, def.reads);
   const init: Omit<LogEvent, 't'> & { t: number } = { n: 1, t: 0, node: '', action: 'Init', params: {}, ...(def.constants !== undefined && { constants: def.constants }) };
   const file = join(dir, MERGED_EVENTS_FILE);
   // Written a few thousand lines at a time: a minute of Multi-Paxos is hundreds of megabytes,
@@ -85,13 +85,17 @@ function nodeEvents(dir: string, config: ClusterConfig, id: string): LoggedLine[
  * send of the message it takes. A message sent once is taken once where the network is a bag
  * (Raft's); a multicast (PBFT's PRE-PREPARE, to every backup) or a retransmission is taken more
  * often, where the network is the set of messages ever sent. So a receipt waits for a send of
- * its message, and on a tie of milliseconds comes after the send of a copy not yet taken. With
- * maxSteps, only the first steps of that order.
+ * its message, and on a tie of milliseconds comes after the send of a copy not yet taken; a
+ * step that reads messages without taking one (`reads`: PBFT's quorum steps) comes, on a tie,
+ * after the sends of those it reads. With maxSteps, only the first steps of that order.
  */
-export function mergeLogs(logs: readonly (readonly LoggedLine[])[], maxSteps = Number.POSITIVE_INFINITY): LogEvent[] {
+export function mergeLogs(logs: readonly (readonly LoggedLine[])[], maxSteps = Number.POSITIVE_INFINITY, reads?: SystemDefinition<unknown, unknown, unknown>['reads']): LogEvent[] {
   const cursors = logs.map(() => 0);
   const untaken = new Map<string, number>();
   const ever = new Set<string>();
+  // The read keys of the messages sent so far.
+  const everRead = new Set<string>();
+  const readsSent = (event: LogEvent) => reads === undefined || reads.of(event).every((k) => everRead.has(k));
   const out: LogEvent[] = [];
   // The first maxSteps of the merged order are the same whether or not the merge goes on.
   const total = Math.min(maxSteps, logs.reduce((n, l) => n + l.length, 0));
@@ -104,7 +108,8 @@ export function mergeLogs(logs: readonly (readonly LoggedLine[])[], maxSteps = N
       if (line === undefined) continue;
       const recv = line.event.recv === undefined ? undefined : JSON.stringify(line.event.recv);
       if (recv !== undefined && !ever.has(recv)) continue;
-      const rank = recv === undefined || (untaken.get(recv) ?? 0) > 0 ? 0 : 1;
+      // Last on a tie: a step that reads a message not sent yet (its send has the same millisecond).
+      const rank = !readsSent(line.event) ? 2 : recv === undefined || (untaken.get(recv) ?? 0) > 0 ? 0 : 1;
       const t = line.event.t;
       const bestT = best < 0 ? 0 : logs[best][cursors[best]].event.t;
       if (best < 0 || t < bestT || (t === bestT && rank < bestRank)) {
@@ -125,6 +130,8 @@ export function mergeLogs(logs: readonly (readonly LoggedLine[])[], maxSteps = N
       const key = JSON.stringify(m);
       untaken.set(key, (untaken.get(key) ?? 0) + 1);
       ever.add(key);
+      const readKey = reads?.readKey(m);
+      if (readKey !== undefined) everRead.add(readKey);
     }
     out.push(event);
   }

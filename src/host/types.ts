@@ -118,6 +118,16 @@ export interface SystemDefinition<N, M, E> {
   readonly constants?: Readonly<Record<string, unknown>>;
   /** The message as the event log records it. */
   logMessage?(message: M): unknown;
+  /**
+   * For merging a real cluster's logs (src/cluster/merge.ts): the messages a logged step reads
+   * from the network without taking one (a quorum step, where the network is the set of messages
+   * ever sent: PBFT's ReceivePrepares), as keys that `readKey` gives a logged message sent; on a
+   * tie of milliseconds, the merge puts the step after their sends.
+   */
+  readonly reads?: {
+    of(event: LogEvent): readonly string[];
+    readKey(logged: unknown): string | undefined;
+  };
   /** The policy of one server, made anew at each boot: what it remembers (a leader hint, say) is volatile. */
   policy(id: NodeId): HostPolicy<N, M, E>;
   /** The spec's invariants over a run, checked after every step, incrementally where a full check would grow with the log. */

@@ -14,7 +14,7 @@ import { UserError } from '../core/errors.ts';
 import { decodeCommand, isEncodedCommand } from '../host/kv.ts';
 import { drawDelay } from '../host/system.ts';
 import type { SystemOptions, SystemProtocol } from '../host/system.ts';
-import type { HostContext, HostPolicy, NodeId, ReducerStep, SystemDefinition } from '../host/types.ts';
+import type { HostContext, HostPolicy, LogEvent, NodeId, ReducerStep, SystemDefinition } from '../host/types.ts';
 import { createAdversary, parseByzantine } from './byzantine.ts';
 import { KeyedSet } from '../core/keyed-set.ts';
 import { pbftRules } from './mutants.ts';
@@ -360,6 +360,31 @@ export function logPbftMessage(m: PbftMessage): unknown {
       return m;
   }
 }
+
+/**
+ * The messages a logged quorum step reads from the set of messages ever sent (the PREPAREs and
+ * COMMITs of ReceivePrepares and ReceiveCommits, at the replica's view; the VIEW-CHANGEs of
+ * ReceiveViewChanges), keyed as `pbftReadKey` keys a logged message: the merge of a real
+ * cluster's logs puts such a step after their sends when their milliseconds tie.
+ */
+export const PBFT_READS = {
+  of(event: LogEvent): readonly string[] {
+    const p = event.params as Record<string, unknown>;
+    const view = (event.state as Record<string, unknown> | undefined)?.view;
+    if ((event.action === 'ReceivePrepares' || event.action === 'ReceiveCommits') && Array.isArray(p.from) && typeof view === 'number') {
+      const type = event.action === 'ReceivePrepares' ? 'Prepare' : 'Commit';
+      return p.from.map((j) => `${type} ${view} ${String(p.n)} ${String(p.d)} ${String(j)}`);
+    }
+    if (event.action === 'ReceiveViewChanges' && Array.isArray(p.Q)) return p.Q.map((j) => `ViewChange ${String(p.v)} ${String(j)}`);
+    return [];
+  },
+  readKey(logged: unknown): string | undefined {
+    const m = logged as Record<string, unknown>;
+    if (m.type === 'Prepare' || m.type === 'Commit') return `${m.type} ${String(m.view)} ${String(m.seq)} ${String(m.digest)} ${String(m.sender)}`;
+    if (m.type === 'ViewChange') return `ViewChange ${String(m.view)} ${String(m.sender)}`;
+    return undefined;
+  },
+};
 
 // ---- the policy of a correct replica ----------------------------------------------------------------
 
@@ -1074,6 +1099,7 @@ export function createPbftSystem(options: SystemOptions): SystemDefinition<Repli
     // What trace validation needs of the model (specs/pbft/ValidatePBFT.tla): PBFT.tla's constants but Request.
     constants: { N: cfg.n, Byzantine: byzantine.id === undefined ? [] : [Number(byzantine.id)], K: cfg.k, Null: NULL_REQUEST },
     logMessage: logPbftMessage,
+    reads: PBFT_READS,
     policy: (id) => new PbftPolicy(cfg, options, id),
     monitor: () => pbftMonitor(cfg),
   };

@@ -12,7 +12,10 @@ import type { LoggedLine } from '../../src/validate/log.ts';
 const run = fc
   .record({
     nodes: fc.integer({ min: 1, max: 3 }),
-    steps: fc.array(fc.record({ node: fc.nat(2), dt: fc.nat(2), send: fc.boolean(), take: fc.option(fc.nat(20), { nil: undefined }) }), { maxLength: 40 }),
+    steps: fc.array(
+      fc.record({ node: fc.nat(2), dt: fc.nat(2), send: fc.boolean(), take: fc.option(fc.nat(20), { nil: undefined }), read: fc.option(fc.nat(20), { nil: undefined }) }),
+      { maxLength: 40 },
+    ),
   })
   .map(({ nodes, steps }) => {
     const logs: LoggedLine[][] = Array.from({ length: nodes }, () => []);
@@ -22,9 +25,11 @@ const run = fc
       t += s.dt;
       const node = s.node % nodes;
       const recv = s.take !== undefined && sent.length > 0 ? { m: sent[s.take % sent.length] } : undefined;
+      // A quorum step reads a message sent before without taking it (PBFT's ReceivePrepares).
+      const reads = s.read !== undefined && sent.length > 0 ? [sent[s.read % sent.length]] : [];
       const out = s.send ? [{ m: `m${sent.length}` }] : [];
       for (const m of out) sent.push(m.m);
-      const event: LogEvent = { n: 0, t, node: `n${node}`, action: 'Step', params: {}, ...(recv !== undefined && { recv }), sent: out };
+      const event: LogEvent = { n: 0, t, node: `n${node}`, action: 'Step', params: { reads }, ...(recv !== undefined && { recv }), sent: out };
       logs[node].push({ file: `n${node}`, line: logs[node].length + 1, event });
     }
     return logs;
@@ -44,6 +49,24 @@ describe('the merge of the nodes’ event logs', () => {
         }
       }),
     );
+  });
+
+  it('puts a step that reads messages without taking one after their sends, when the system says what it reads', () => {
+    const reads = { of: (e: LogEvent) => e.params.reads as string[], readKey: (m: unknown) => (m as { m: string }).m };
+    fc.assert(
+      fc.property(run, (logs) => {
+        const seen = new Set<string>();
+        for (const e of mergeLogs(logs, Number.POSITIVE_INFINITY, reads)) {
+          for (const m of reads.of(e)) expect(seen.has(m), `${m} read before it was sent`).toBe(true);
+          for (const m of e.sent ?? []) seen.add((m as { m: string }).m);
+        }
+      }),
+    );
+    // Without it, a read and its send in the same millisecond can come the wrong way round: node 0's read first.
+    const at = (node: number, event: Omit<LogEvent, 'n' | 't' | 'node' | 'action'>): LoggedLine => ({ file: `n${node}`, line: 1, event: { n: 0, t: 5, node: `n${node}`, action: 'Step', ...event } });
+    const logs = [[at(0, { params: { reads: ['m0'] }, sent: [] })], [at(1, { params: { reads: [] }, sent: [{ m: 'm0' }] })]];
+    expect(mergeLogs(logs).map((e) => e.node)).toEqual(['n0', 'n1']);
+    expect(mergeLogs(logs, Number.POSITIVE_INFINITY, reads).map((e) => e.node)).toEqual(['n1', 'n0']);
   });
 
   it('with maxSteps, is the first steps of the whole merge', () => {
