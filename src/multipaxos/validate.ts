@@ -39,6 +39,7 @@ const MULTIPAXOS_LOG: PaxosLog = {
   },
   takes: ['HandlePrepare', 'HandlePromise', 'HandleAccept', 'HandleAccepted', 'HandleDecision', 'DropMessage'],
   messages: { Prepare: ['Proposer', 'Acceptor'], Promise: ['Acceptor', 'Proposer'], Accept: ['Proposer', 'Acceptor'], Accepted: ['Acceptor', 'Proposer'], Decision: ['Proposer', 'Replica'] },
+  messageFields: { Prepare: ['ballot', 'from'], Promise: ['ballot', 'accepted'], Accept: ['ballot', 'slot', 'value'], Accepted: ['ballot', 'slot', 'value'], Decision: ['slot', 'value'] },
   valueParam: 'c',
   message: (m) => messageToTla(m as MultiPaxosMessage, (c) => str(asValue(c))),
   messageValues: (m) => {

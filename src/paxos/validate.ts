@@ -40,6 +40,8 @@ export interface PaxosLog {
   readonly takes: readonly string[];
   /** The roles of each message type's source and dest. */
   readonly messages: Readonly<Record<string, readonly [string, string]>>;
+  /** The fields of each message type beside type, source and dest: a log written for another version of the spec lacks some. */
+  readonly messageFields: Readonly<Record<string, readonly string[]>>;
   /** The parameter that is a value (Phase2a's v, Propose's c). */
   readonly valueParam: string;
   /** The message as the spec's record; values are strings. */
@@ -75,6 +77,13 @@ export function checkedMessage(log: PaxosLog, m: unknown): unknown {
   const type = (m as { type?: unknown } | null)?.type;
   if (typeof type !== 'string' || !(type in log.messages)) {
     throw new TypeError(`the message ${JSON.stringify(m)} is not one of ${log.spec}'s (${Object.keys(log.messages).join(', ')})`);
+  }
+  const fields = ['source', 'dest', ...log.messageFields[type]];
+  const missing = fields.filter((k) => (m as Record<string, unknown>)[k] === undefined);
+  if (missing.length > 0) {
+    throw new TypeError(
+      `the ${type} ${JSON.stringify(m)} has no ${missing.join(', ')}: ${log.spec}'s ${type} has ${fields.join(', ')} (a log written by another version of the host?)`,
+    );
   }
   return m;
 }
@@ -139,7 +148,7 @@ export function logValues(log: PaxosLog, lines: readonly LoggedLine[]): string[]
     const type = (event.recv as { type?: unknown } | undefined)?.type;
     if (typeof type !== 'string' || !(type in log.messages)) continue;
     // A malformed message is an error naming its line.
-    const carried = atLine(where, () => log.messageValues(event.recv));
+    const carried = atLine(where, () => log.messageValues(checkedMessage(log, event.recv)));
     for (const x of carried) if (typeof x === 'string') out.add(x);
   }
   return [...out].sort();
@@ -258,6 +267,7 @@ const PAXOS_LOG: PaxosLog = {
   },
   takes: ['HandlePrepare', 'HandlePromise', 'HandleAccept', 'HandleAccepted', 'HandleDecided', 'DropMessage'],
   messages: { Prepare: ['Proposer', 'Acceptor'], Promise: ['Acceptor', 'Proposer'], Accept: ['Proposer', 'Acceptor'], Accepted: ['Acceptor', 'Learner'], Decided: ['Learner', 'Learner'] },
+  messageFields: { Prepare: ['ballot'], Promise: ['ballot', 'accepted'], Accept: ['ballot', 'value'], Accepted: ['ballot', 'value'], Decided: ['value'] },
   valueParam: 'v',
   message: (m) => messageToTla(m as PaxosMessage, TRACE_NONE, (v) => str(asValue(v))),
   messageValues: (m) => {

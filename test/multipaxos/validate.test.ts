@@ -61,6 +61,11 @@ describe('Multi-Paxos trace validation by TLC', () => {
     check('{"action":"Propose","params":{"p":1,"c":7}}', /bad\.ndjson:2: Propose: 7 is not a value/);
     check('{"action":"HandleDecided","params":{"r":1,"p":1}}', /bad\.ndjson:2: HandleDecided is not an action of MultiPaxos\.tla/);
     check('{"action":"Phase1a","params":{"p":1},"state":{"logLength":"ten"}}', /bad\.ndjson:2: Phase1a: .*not an integer/);
+    // A Prepare of the host before 8f51b5f, without the first slot not executed.
+    check(
+      '{"action":"HandlePrepare","params":{"a":2,"p":1},"recv":{"type":"Prepare","source":1,"dest":2,"ballot":{"round":1,"proposer":1}}}',
+      /bad\.ndjson:2: HandlePrepare: the Prepare .* has no from: MultiPaxos\.tla's Prepare has source, dest, ballot, from/,
+    );
     writeFileSync(file, '{"action":"Init","params":{}}\n{"params":{"p":1}}\n');
     expect(() => readEventLog(file)).toThrow(/bad\.ndjson:2: no "action"/);
   });

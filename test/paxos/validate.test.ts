@@ -72,5 +72,6 @@ describe('Paxos trace validation by TLC', () => {
     check('{"action":"Elect","params":{"p":1}}', /bad\.ndjson:2: Elect is not an action of Paxos\.tla/);
     check('{"action":"Phase1a","params":{"p":1},"state":{"promised":"1.1"}}', /bad\.ndjson:2: Phase1a: "1\.1" is not a ballot/);
     check('{"action":"HandlePrepare","params":{"a":1,"p":2},"recv":{"type":"Prepared"}}', /bad\.ndjson:2: HandlePrepare: the message .* is not one of Paxos\.tla's/);
+    check('{"action":"HandlePromise","params":{"p":1,"a":2},"recv":{"type":"Promise","source":2,"dest":1}}', /bad\.ndjson:2: HandlePromise: the Promise .* has no ballot, accepted: Paxos\.tla's Promise has/);
   });
 });
