@@ -858,22 +858,20 @@ export class PbftPolicy implements HostPolicy<Replica, PbftMessage, ReplicaEvent
 
   /**
    * 4.5.2: with view changes (or messages) for later views from f + 1 other replicas, one of them
-   * correct, a replica moves to the lowest of those views, one Timeout at a time.
+   * correct, a replica moves towards the lowest of those views, one Timeout at a time (each call
+   * one view further, until f + 1 others are no longer ahead).
    */
   private join(ctx: Ctx): boolean {
     const node = ctx.node;
     // The primary too (4.5.2 excepts no one): one of f + 1 replicas is correct, so the view has
     // moved on without it, as it has for a primary that was killed and came back in its old view.
-    const views: number[] = [];
+    let ahead = 0;
     for (let j = 0; j < this.cfg.n; j++) {
       if (j === this.me) continue;
       const v = Math.max(this.store.lastViewChange.get(j)?.view ?? -1, this.store.lastNormalView.get(j) ?? -1);
-      if (v > node.view) views.push(v);
+      if (v > node.view) ahead++;
     }
-    if (views.length < this.cfg.f + 1) return false;
-    views.sort((a, b) => b - a);
-    const target = views[this.cfg.f];
-    if (target <= node.view || (target === node.view && node.status === 'ViewChange')) return false;
+    if (ahead < this.cfg.f + 1) return false;
     return ctx.step({ type: 'Timeout' });
   }
 
