@@ -53,17 +53,38 @@ export interface ValidationResult {
   readonly seconds: number;
 }
 
-/** How far TLC has followed a log: TLC reports its depth about once a minute. */
-export interface ValidationProgress {
-  readonly followed: number;
-  readonly steps: number;
-  readonly states: number;
-  readonly seconds?: number;
+/**
+ * How far TLC has followed a log: TLC reports its depth about once a minute. Before it follows
+ * the first line it reads the generated module, which for a long log takes minutes of its own
+ * (SANY builds a node for every value of every line), so each stage before is reported too.
+ */
+export type ValidationProgress =
+  | { readonly followed: number; readonly steps: number; readonly states: number; readonly seconds?: number }
+  | { readonly stage: ValidationStage; readonly steps: number; readonly seconds: number };
+
+export type ValidationStage = 'parsing' | 'semantic' | 'constants' | 'following';
+
+const STAGE_TEXT: Readonly<Record<ValidationStage, string>> = {
+  parsing: 'is parsing the log',
+  semantic: 'is reading the log (SANY’s semantic processing)',
+  constants: 'is evaluating the log as a constant',
+  following: 'has started following the log',
+};
+
+/** The stage of a validation that TLC's (or SANY's) output line begins, if any. */
+export function validationStage(line: string, moduleName: string): ValidationStage | undefined {
+  if (line.startsWith('Parsing file ') && line.endsWith(`${moduleName}.tla`)) return 'parsing';
+  if (line.startsWith(`Semantic processing of module ${moduleName}`)) return 'semantic';
+  if (line.startsWith('Starting... (')) return 'constants';
+  if (line.startsWith('Finished computing initial states')) return 'following';
+  return undefined;
 }
 
 /** The progress as one line. */
 export function validationProgressLine(x: ValidationProgress): string {
-  return `TLC has followed ${x.followed.toLocaleString('en-US')} of ${x.steps.toLocaleString('en-US')} steps${x.seconds === undefined ? '' : ` in ${x.seconds.toFixed(0)} s`} (${x.states.toLocaleString('en-US')} states)`;
+  const steps = x.steps.toLocaleString('en-US');
+  if ('stage' in x) return `TLC ${STAGE_TEXT[x.stage]} of ${steps} steps (${x.seconds.toFixed(0)} s since it started)`;
+  return `TLC has followed ${x.followed.toLocaleString('en-US')} of ${steps} steps${x.seconds === undefined ? '' : ` in ${x.seconds.toFixed(0)} s`} (${x.states.toLocaleString('en-US')} states)`;
 }
 
 /** TLC's message on one line, cut short: some end with a whole state, megabytes of it. */
@@ -89,6 +110,7 @@ export async function validateLog(
     writeFileSync(join(dir, `${name}.tla`), model.module);
     writeFileSync(join(dir, `${name}.cfg`), model.view === undefined ? model.cfg : `${model.cfg}VIEW ${model.view}\n`);
     // TLC checks the trace spec, which EXTENDS the generated module, found on TLC's library path.
+    const tlcStarted = performance.now();
     const result = await runTlc({
       spec: join(repoRoot(), p.specDir, validator.module),
       config: join(dir, `${name}.cfg`),
@@ -105,6 +127,12 @@ export async function validateLog(
       onProgress:
         options.onProgress &&
         ((x: TlcProgress) => options.onProgress?.({ followed: Math.max(0, (x.depth ?? 1) - 1), steps: model.steps.length, states: x.distinct ?? x.generated, seconds: x.seconds })),
+      onLine:
+        options.onProgress &&
+        ((line: string) => {
+          const stage = validationStage(line, name);
+          if (stage !== undefined) options.onProgress?.({ stage, steps: model.steps.length, seconds: (performance.now() - tlcStarted) / 1000 });
+        }),
     });
     const tlc = { distinctStates: result.distinctStates, statesGenerated: result.statesGenerated, depth: result.depth, seconds: result.seconds };
     const base = { file, lines: lines.length, steps: model.steps.length, tlc };

@@ -27,8 +27,13 @@ describe('Paxos trace validation by TLC', () => {
     // The log's lines, and the losses of the copies no later line takes.
     expect(r.tlc.depth).toBe(r.steps + 1);
     expect(r.steps).toBeGreaterThan(events.length - 1);
-    const partitions = await validateLog(paxos, validator, write('partitions.ndjson', logOf('partitions', 1)));
+    const stages: string[] = [];
+    const partitions = await validateLog(paxos, validator, write('partitions.ndjson', logOf('partitions', 1)), {
+      onProgress: (x) => 'stage' in x && stages.push(x.stage),
+    });
     expect(partitions.accepted, partitions.explanation?.join('\n')).toBe(true);
+    // What TLC does before it follows the first line is reported, stage by stage, in order.
+    expect(stages).toEqual(['parsing', 'semantic', 'constants', 'following']);
   });
 
   it('rejects a log with one changed value, naming its line and the variable', async () => {
