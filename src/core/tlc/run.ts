@@ -4,7 +4,11 @@
 // left behind keeps every core busy. So java is started in a process group of its own, a
 // timeout or an abort stops the whole group (SIGTERM, then SIGKILL after a grace period), and
 // while any TLC runs, our own exit and SIGINT/SIGTERM/SIGHUP kill the groups still alive.
-// Each run gets a fresh metadir (TLC's on-disk state queue and fingerprints), deleted afterwards.
+// Each run gets a fresh metadir (TLC's on-disk state queue and fingerprints), deleted afterwards,
+// and a java.io.tmpdir of its own inside it: SANY copies the standard modules it EXTENDS out of
+// the jar to a fixed name in the JVM's tmpdir (/tmp/Naturals.tla), truncating it first and
+// deleting it at exit, so two TLCs sharing /tmp can parse each other's half-written copy and
+// fail with "Module-Table lookup failure" (tlaplus/tlaplus#688, fixed after 2.18).
 
 import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -70,6 +74,8 @@ export async function runTlc(opts: RunTlcOptions): Promise<TlcResult> {
 
   const metadir = await mkdtemp(join(tmpdir(), 'consensus-lab-tlc-'));
   try {
+    const javaTmp = join(metadir, 'java-tmp');
+    await mkdir(javaTmp);
     const tlcArgs = ['-tool', '-workers', String(opts.workers ?? 1), '-metadir', metadir, '-config', config];
     if (opts.deadlock === false) tlcArgs.push('-deadlock');
     if (dumpDot !== undefined) tlcArgs.push('-dump', 'dot,actionlabels', dumpDot);
@@ -80,6 +86,7 @@ export async function runTlc(opts: RunTlcOptions): Promise<TlcResult> {
     // looks for a -config file outside that folder in the wrong place.
     tlcArgs.push(...(opts.extraArgs ?? []), basename(spec));
     const args = [
+      `-Djava.io.tmpdir=${javaTmp}`,
       ...(opts.javaOpts ?? defaultJavaOpts()),
       `-DTLA-Library=${libraries.folders.join(delimiter)}`,
       '-cp',

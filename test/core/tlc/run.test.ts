@@ -107,6 +107,17 @@ describe('runTlc', () => {
     expect(result.seconds).toBeGreaterThan(0);
   }, 20_000);
 
+  it('has SANY copy the standard modules into a folder of the run’s own, not the shared tmpdir', async () => {
+    // Two TLCs copying Naturals.tla to the same /tmp path race (tlaplus/tlaplus#688).
+    const parsed: string[] = [];
+    const result = await runTlc({ spec: fixture('Counter.tla'), onLine: (line) => line.startsWith('Parsing file ') && parsed.push(line.slice('Parsing file '.length)) });
+    expect(result.outcome).toBe('ok');
+    const naturals = parsed.find((file) => file.endsWith('Naturals.tla'));
+    expect(naturals).toBeDefined();
+    expect(naturals).toMatch(/consensus-lab-tlc-[^/]+\/java-tmp\/Naturals\.tla$/);
+    expect(existsSync(naturals!)).toBe(false);
+  }, 20_000);
+
   it('finds the shortest counterexample to an invariant, a behaviour of the spec', async () => {
     const result = await runTlc({ spec: fixture('Counter.tla'), config: fixture('CounterSmall.cfg') });
     expect(result).toMatchObject({ outcome: 'invariant', violated: 'SumBelow3' });
